@@ -234,7 +234,7 @@ def parse_suite(text: str, path: Path | str = "<suite>") -> Suite:
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise SuiteError(
-            f"unknown top-level key (expected [suite], [defaults], [[operations]])",
+            "unknown top-level key (expected [suite], [defaults], [[operations]])",
             path=path,
             key=unknown[0],
             line=locator.table_line(unknown[0]),

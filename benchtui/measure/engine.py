@@ -1,0 +1,424 @@
+"""The measuring engine: warmup, calibrated timed rounds, and a traced memory phase.
+
+It runs inside the worker process and reports through an ``emit(kind, **fields)`` callback;
+it knows nothing of processes, pipes, screens or databases.
+
+Timing: the hot loop is the bare minimum (clock, call, clock, append to an int64 buffer).
+Between chunks, which are sized to take ~20 ms, the buffer is binned in bulk into
+HdrHistogram-layout counts (``histogram.py``) and, every ~100 ms, a progress event carries the
+histogram delta. Latencies never accumulate in a list, so memory does not grow with the
+iteration count. The timed phase is split into rounds whose summaries are the samples used to
+judge changes between versions.
+"""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import functools
+import gc
+import inspect
+import time
+import traceback
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from benchtui.measure.histogram import HistogramCounts, bin_indices, encode_counts, sample_moments
+from benchtui.measure.memory import estimate_leak, top_growth_sites
+from benchtui.runner.results import RoundSummary
+
+Emit = Callable[..., None]
+clock = time.perf_counter_ns
+
+CHUNK_TARGET_NS = 20_000_000  # a chunk of calls takes ~20 ms between bookkeeping steps
+PROGRESS_INTERVAL_NS = 100_000_000  # progress events ~10 times a second
+MAX_CHUNK = 200_000
+MEMORY_CHECKPOINTS = 25
+# Exceptions a measured call may raise that count as a failed call, not a broken engine.
+CALL_ERRORS = (Exception, SystemExit, asyncio.CancelledError)
+
+
+@dataclass(frozen=True)
+class MeasureSettings:
+    warmup: int = 100
+    warmup_time: float | None = None
+    iterations: int | None = None
+    duration: float | None = 1.0
+    rounds: int = 20
+    concurrency: int = 1
+    memory: bool = True
+    memory_iterations: int = 1000
+
+
+class StageFailed(Exception):
+    """Setup or the first call failed in a way that leaves nothing to measure."""
+
+    def __init__(self, stage: str, exc: BaseException) -> None:
+        super().__init__(f"{stage} failed: {type(exc).__name__}: {exc}")
+        self.stage = stage
+        self.error = error_info(exc)
+
+
+def error_info(exc: BaseException) -> dict[str, str]:
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    }
+
+
+async def _maybe_await(value: Any) -> Any:
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+class Engine:
+    """Measures one operation: ``run()`` returns the ``done`` payload as a dict."""
+
+    def __init__(
+        self,
+        target: Callable[..., Any],
+        settings: MeasureSettings,
+        emit: Emit,
+        *,
+        params: dict[str, Any] | None = None,
+        setup: Callable[..., Any] | None = None,
+        teardown: Callable[..., Any] | None = None,
+    ) -> None:
+        self.target = target
+        self.settings = settings
+        self.emit = emit
+        self.params = dict(params or {})
+        self.setup = setup
+        self.teardown = teardown
+        self.errors = 0
+        self.first_error: dict[str, str] | None = None
+        self.is_async = False
+        self._buffer = array.array("q")
+        self._total = HistogramCounts.empty()
+        self._round = HistogramCounts.empty()
+        self._delta = np.zeros_like(self._total.counts)
+        self._per_call_ns = 1_000.0
+        self._iterations = 0  # calls made in the timed phase, failed ones included
+        self._last_emit = 0
+
+    # ----------------------------------------------------------------- orchestration
+    def run(self) -> dict[str, Any]:
+        timed = asyncio.run(self._timing_phases())
+        memory: dict[str, Any] = {}
+        if self.settings.memory:
+            memory = asyncio.run(self._memory_phase())
+        # Failed calls of the timed phase are the run's errors; warmup failures still show up
+        # as the first error (they usually are the same bug).
+        errors = timed.pop("timed_errors")
+        return {**timed, "memory": memory, "errors": errors, "error": self.first_error}
+
+    async def _with_state(self) -> tuple[Callable[[], Any], Any]:
+        """Call setup (if any) and build the zero-argument call the loop makes."""
+        if self.setup is None:
+            call = functools.partial(self.target, **self.params) if self.params else self.target
+            return call, None
+        try:
+            state = await _maybe_await(self.setup(**self.params))
+        except CALL_ERRORS as exc:
+            raise StageFailed("setup", exc) from exc
+        return functools.partial(self.target, state), state
+
+    async def _teardown(self, state: Any) -> None:
+        if self.teardown is None:
+            return
+        try:
+            await _maybe_await(self.teardown(state))
+        except CALL_ERRORS as exc:
+            self._note_error(exc, stage="teardown")
+
+    def _note_error(self, exc: BaseException, stage: str = "call") -> None:
+        if self.first_error is None:
+            info = error_info(exc)
+            if stage != "call":
+                info["message"] = f"{stage} failed: {info['message']}"
+            self.first_error = info
+            self.emit("error", **info)
+
+    # ----------------------------------------------------------------- timing
+    async def _timing_phases(self) -> dict[str, Any]:
+        call, state = await self._with_state()
+        try:
+            await self._detect_async(call)
+            self.emit("phase", phase="warmup")
+            await self._warmup(call)
+            return await self._timed(call)
+        finally:
+            await self._teardown(state)
+
+    async def _detect_async(self, call: Callable[[], Any]) -> None:
+        """One untimed call tells whether the target returns an awaitable."""
+        try:
+            result = call()
+            if inspect.isawaitable(result):
+                self.is_async = True
+                await result
+        except CALL_ERRORS as exc:
+            # Whether it is async is still known from the function itself.
+            self.is_async = inspect.iscoroutinefunction(self.target)
+            self._note_error(exc)
+
+    async def _warmup(self, call: Callable[[], Any]) -> None:
+        s = self.settings
+        started = clock()
+        done = 0
+        if s.warmup_time is not None:
+            deadline = started + int(s.warmup_time * 1e9)
+            n = 1
+            while clock() < deadline:
+                done += await self._run_chunk(call, n)
+                n = min(n * 2, MAX_CHUNK)
+        elif s.warmup > 0:
+            n = 1
+            while done < s.warmup:
+                # Grow chunks so a slow operation's warmup still calibrates early.
+                step = min(n, s.warmup - done)
+                done += await self._run_chunk(call, step)
+                n = min(n * 4, MAX_CHUNK)
+        elapsed = clock() - started
+        if done and len(self._buffer):
+            self._per_call_ns = max(float(np.mean(np.frombuffer(self._buffer, np.int64))), 1.0)
+        elif done:
+            self._per_call_ns = max(elapsed / done, 1.0)
+        # Warmup latencies are not part of the result.
+        del self._buffer[:]
+
+    def _chunk_size(self, limit: int | None = None) -> int:
+        wall_per_call = self._per_call_ns / max(self.settings.concurrency, 1)
+        n = int(CHUNK_TARGET_NS / max(wall_per_call, 1.0))
+        n = max(1, min(n, MAX_CHUNK))
+        if limit is not None:
+            n = min(n, limit)
+        return max(n, 1)
+
+    async def _timed(self, call: Callable[[], Any]) -> dict[str, Any]:
+        s = self.settings
+        errors_before = self.errors
+        if s.iterations is not None:
+            n_rounds = min(s.rounds, s.iterations)
+            base, extra = divmod(s.iterations, n_rounds)
+            plan = [base + (1 if i < extra else 0) for i in range(n_rounds)]
+        else:
+            n_rounds = s.rounds
+            plan = []
+        self.emit(
+            "phase",
+            phase="timed",
+            planned_iterations=s.iterations,
+            planned_duration=s.duration,
+            rounds=n_rounds,
+        )
+        phase_start = clock()
+        self._last_emit = phase_start
+        self._iterations = 0  # warmup calls went through the same counter
+        rounds: list[RoundSummary] = []
+        for index in range(n_rounds):
+            round_start = clock()
+            self._round.reset()
+            round_errors = self.errors
+            done = 0
+            if plan:
+                while done < plan[index]:
+                    done += await self._run_chunk(call, self._chunk_size(plan[index] - done))
+                    self._after_chunk(index, n_rounds)
+            else:
+                assert s.duration is not None
+                deadline = phase_start + int(s.duration * 1e9 * (index + 1) / n_rounds)
+                while True:
+                    remaining_ns = deadline - clock()
+                    if remaining_ns <= 0 and done:
+                        break
+                    budget = max(1, int(remaining_ns / max(self._per_call_ns, 1.0)) + 1)
+                    done += await self._run_chunk(call, self._chunk_size(budget))
+                    self._after_chunk(index, n_rounds)
+            summary = self._round_summary(index, done, self.errors - round_errors, round_start)
+            rounds.append(summary)
+            self.emit("round", **asdict(summary))
+        total_ns = clock() - phase_start
+        self._emit_progress(n_rounds, n_rounds, force=True)
+        iterations = self._iterations
+        return {
+            "iterations": iterations,
+            "timed_errors": self.errors - errors_before,
+            "total_time_s": total_ns / 1e9,
+            "throughput_per_s": iterations / (total_ns / 1e9) if total_ns else 0.0,
+            "latency_ns": asdict(self._total.summary()),
+            "histogram": self._total.encode(),
+            "rounds": [asdict(r) for r in rounds],
+            "is_async": self.is_async,
+        }
+
+    def _round_summary(self, index: int, done: int, errors: int, started: int) -> RoundSummary:
+        r = self._round
+        p50, p90, p99 = r.percentiles((50.0, 90.0, 99.0)) if r.total else (0, 0, 0)
+        return RoundSummary(
+            index=index,
+            iterations=done,
+            errors=errors,
+            elapsed_s=(clock() - started) / 1e9,
+            mean_ns=round(r.mean, 1),
+            p50_ns=p50,
+            p90_ns=p90,
+            p99_ns=p99,
+            min_ns=int(r.min_ns) if r.total else 0,
+            max_ns=int(r.max_ns),
+        )
+
+    def _after_chunk(self, round_index: int, n_rounds: int) -> None:
+        """Bin the chunk's samples, recalibrate, and report progress when it is due."""
+        buffer = self._buffer
+        if len(buffer):
+            samples = np.frombuffer(buffer, dtype=np.int64)
+            moments = sample_moments(samples)
+            binned = np.bincount(bin_indices(samples))
+            self._total.add_binned(binned, *moments)
+            self._round.add_binned(binned, *moments)
+            self._delta[: len(binned)] += binned
+            # Exponential smoothing keeps chunk sizes steady when latency jitters.
+            self._per_call_ns = 0.7 * self._per_call_ns + 0.3 * (moments[1] / moments[0])
+            del samples
+            del buffer[:]
+        self._emit_progress(round_index, n_rounds)
+
+    def _emit_progress(self, round_index: int, n_rounds: int, force: bool = False) -> None:
+        now = clock()
+        if not force and now - self._last_emit < PROGRESS_INTERVAL_NS:
+            return
+        self._last_emit = now
+        delta_total = int(self._delta.sum())
+        self.emit(
+            "progress",
+            iterations=self._iterations,
+            errors=self.errors,
+            round=round_index,
+            rounds=n_rounds,
+            histogram_delta=encode_counts(self._delta, delta_total) if delta_total else "",
+        )
+        self._delta.fill(0)
+
+    async def _run_chunk(self, call: Callable[[], Any], n: int) -> int:
+        """Make ``n`` timed calls (failures included); returns ``n``."""
+        append = self._buffer.append
+        if self.is_async and self.settings.concurrency > 1:
+            await self._chunk_concurrent(call, n, append)
+        else:
+            start_len = len(self._buffer)
+            failed = 0
+            while True:
+                remaining = n - (len(self._buffer) - start_len) - failed
+                if remaining <= 0:
+                    break
+                try:
+                    if self.is_async:
+                        await _async_loop(call, remaining, append)
+                    else:
+                        _sync_loop(call, remaining, append)
+                    break
+                except CALL_ERRORS as exc:
+                    failed += 1
+                    self.errors += 1
+                    self._note_error(exc)
+        self._iterations += n
+        return n
+
+    async def _chunk_concurrent(self, call: Callable[[], Any], n: int, append: Any) -> None:
+        remaining = n
+
+        async def worker() -> None:
+            nonlocal remaining
+            while remaining > 0:
+                remaining -= 1
+                t0 = clock()
+                try:
+                    await call()
+                except CALL_ERRORS as exc:
+                    self.errors += 1
+                    self._note_error(exc)
+                    continue
+                append(clock() - t0)
+
+        await asyncio.gather(*(worker() for _ in range(min(self.settings.concurrency, n))))
+
+    # ----------------------------------------------------------------- memory
+    async def _memory_phase(self) -> dict[str, Any]:
+        n = self.settings.memory_iterations
+        self.emit("phase", phase="memory", planned_iterations=n)
+        gc.collect()
+        call, state = await self._with_state()
+        tracemalloc.start(1)
+        try:
+            # A few untraced-for-the-fit calls first: lazy imports and first-use caches.
+            for _ in range(min(10, n)):
+                await self._traced_call(call)
+            gc.collect()
+            tracemalloc.reset_peak()
+            step = max(1, n // MEMORY_CHECKPOINTS)
+            xs: list[int] = []
+            ys: list[int] = []
+            fit_snapshot: tracemalloc.Snapshot | None = None
+            fit_from = int(n * 0.4)
+            done = 0
+            while done < n:
+                batch = min(step, n - done)
+                for _ in range(batch):
+                    await self._traced_call(call)
+                done += batch
+                gc.collect()
+                current, peak = tracemalloc.get_traced_memory()
+                xs.append(done)
+                ys.append(current)
+                self.emit("traced", iteration=done, current=current, peak=peak)
+                if fit_snapshot is None and done >= fit_from:
+                    fit_snapshot = tracemalloc.take_snapshot()
+            current, peak = tracemalloc.get_traced_memory()
+            estimate = estimate_leak(xs, ys)
+            sites: list[dict[str, Any]] = []
+            if estimate.leaking and fit_snapshot is not None:
+                after = tracemalloc.take_snapshot()
+                sites = [
+                    {"site": site, "size_bytes": size, "count": count}
+                    for site, size, count in top_growth_sites(fit_snapshot, after)
+                ]
+        finally:
+            tracemalloc.stop()
+            await self._teardown(state)
+        return {
+            "tracemalloc_peak_bytes": peak,
+            "tracemalloc_current_bytes": current,
+            "leak_bytes_per_iter": round(estimate.bytes_per_iteration, 2),
+            "leak_detected": estimate.leaking,
+            "leak_sites": sites,
+        }
+
+    async def _traced_call(self, call: Callable[[], Any]) -> None:
+        try:
+            result = call()
+            if self.is_async and inspect.isawaitable(result):
+                await result
+        except CALL_ERRORS:
+            # Failures were counted in the timed phase; here only memory matters.
+            pass
+
+
+def _sync_loop(call: Callable[[], Any], n: int, append: Callable[[int], None]) -> None:
+    for _ in range(n):
+        t0 = clock()
+        call()
+        append(clock() - t0)
+
+
+async def _async_loop(call: Callable[[], Any], n: int, append: Callable[[int], None]) -> None:
+    for _ in range(n):
+        t0 = clock()
+        await call()
+        append(clock() - t0)

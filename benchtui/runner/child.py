@@ -1,0 +1,133 @@
+"""The child process: measures one operation, or probes that a suite's references resolve.
+
+Started by the supervisor as ``python -m benchtui.runner.child FD MODE SPEC_JSON``. Events go
+out as JSON lines on the private pipe ``FD``; the operation's own stdout and stderr are left
+alone (the parent captures them separately), so an operation may print freely.
+
+This module imports the code under test, which is the point of running it in a child: an
+import or call that crashes, hangs or leaks harms only this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+
+class Channel:
+    """JSON-lines writer on the private pipe to the parent."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def emit(self, kind: str, **fields: Any) -> None:
+        fields["t"] = kind
+        data = (json.dumps(fields, separators=(",", ":"), default=str) + "\n").encode()
+        view = memoryview(data)
+        while view:
+            written = os.write(self.fd, view)
+            view = view[written:]
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this process if the parent dies, so no child is orphaned."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _measure(channel: Channel, spec: dict[str, Any]) -> None:
+    from benchtui.measure.callables import ResolveError, add_suite_folder, resolve
+    from benchtui.measure.engine import Engine, MeasureSettings, StageFailed
+
+    add_suite_folder(Path(spec["suite_folder"]))
+    try:
+        target = resolve("target", spec["target"])
+        setup = resolve("setup", spec["setup"]) if spec.get("setup") else None
+        teardown = resolve("teardown", spec["teardown"]) if spec.get("teardown") else None
+    except ResolveError as exc:
+        channel.emit(
+            "failed",
+            stage="resolve",
+            key=exc.key,
+            type="ResolveError",
+            message=exc.message,
+            traceback=exc.details,
+        )
+        return
+    engine = Engine(
+        target,
+        MeasureSettings(**spec["settings"]),
+        channel.emit,
+        params=spec.get("params") or {},
+        setup=setup,
+        teardown=teardown,
+    )
+    try:
+        result = engine.run()
+    except StageFailed as exc:
+        channel.emit("failed", stage=exc.stage, **exc.error)
+        return
+    channel.emit("done", **result)
+
+
+def _probe(channel: Channel, spec: dict[str, Any]) -> None:
+    from benchtui.measure.callables import ResolveError, add_suite_folder, resolve
+
+    add_suite_folder(Path(spec["suite_folder"]))
+    problems = []
+    for op in spec["operations"]:
+        for key in ("target", "setup", "teardown"):
+            reference = op.get(key)
+            if not reference:
+                continue
+            try:
+                resolve(key, reference)
+            except ResolveError as exc:
+                problems.append({"operation": op["name"], "key": key, "message": exc.message})
+    channel.emit("probed", problems=problems)
+
+
+def main(argv: list[str]) -> int:
+    _die_with_parent()
+    fd, mode, spec_text = int(argv[1]), argv[2], argv[3]
+    channel = Channel(fd)
+    spec = json.loads(spec_text)
+    try:
+        if mode == "probe":
+            _probe(channel, spec)
+        else:
+            _measure(channel, spec)
+    except BaseException as exc:  # noqa: BLE001 - report anything rather than die silently
+        import traceback
+
+        channel.emit(
+            "failed",
+            stage="engine",
+            type=type(exc).__name__,
+            message=str(exc),
+            traceback=traceback.format_exc(),
+        )
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+    # Skip interpreter teardown: user atexit hooks or stray non-daemon threads must not keep
+    # a finished measurement from ending.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

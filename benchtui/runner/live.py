@@ -1,0 +1,299 @@
+"""Fold a run's events into per-operation state, and take immutable snapshots of it.
+
+Both faces use this: the headless progress bars and the TUI panes read ``LiveSnapshot``s a few
+times a second, whatever the event rate (data speed decoupled from repaint speed). The
+supervisor uses it too, so an operation that crashes or times out still reports what was
+measured before it died. Memory is bounded: histograms are fixed-size counts, series are
+decimated when they grow past a cap, output keeps a head and a tail.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from benchtui.measure.histogram import (
+    HistogramCounts,
+    decode_counts,
+    index_lowest_values,
+)
+from benchtui.runner.events import (
+    Event,
+    MemoryReading,
+    OperationError,
+    OperationFinished,
+    OperationOutput,
+    OperationStarted,
+    PhaseStarted,
+    Progress,
+    RoundFinished,
+)
+from benchtui.runner.results import (
+    ErrorInfo,
+    LatencySummary,
+    OperationResult,
+    RoundSummary,
+)
+
+SERIES_CAP = 512
+OUTPUT_HEAD = 16 * 1024
+OUTPUT_TAIL = 48 * 1024
+
+
+class OutputBuffer:
+    """Keeps the first and the last bytes of a possibly endless stream of output."""
+
+    def __init__(self, head: int = OUTPUT_HEAD, tail: int = OUTPUT_TAIL) -> None:
+        self._head_cap = head
+        self._tail_cap = tail
+        self._head: list[str] = []
+        self._head_len = 0
+        self._tail: list[str] = []
+        self._tail_len = 0
+        self.dropped = 0
+
+    def append(self, text: str) -> None:
+        if self._head_len < self._head_cap:
+            take = text[: self._head_cap - self._head_len]
+            self._head.append(take)
+            self._head_len += len(take)
+            text = text[len(take) :]
+        if not text:
+            return
+        self._tail.append(text)
+        self._tail_len += len(text)
+        if self._tail_len > self._tail_cap * 2:
+            joined = "".join(self._tail)
+            self.dropped += len(joined) - self._tail_cap
+            self._tail = [joined[-self._tail_cap :]]
+            self._tail_len = self._tail_cap
+
+    def text(self) -> str:
+        tail = "".join(self._tail)
+        if len(tail) > self._tail_cap:
+            self.dropped += len(tail) - self._tail_cap
+            tail = tail[-self._tail_cap :]
+            self._tail = [tail]
+            self._tail_len = len(tail)
+        gap = ""
+        if self.dropped:
+            gap = f"\n[... {self.dropped:,} characters of output not kept ...]\n"
+        return "".join(self._head) + gap + tail
+
+
+class Series:
+    """(x, y) points with bounded memory: past the cap, every other point is dropped."""
+
+    def __init__(self, cap: int = SERIES_CAP) -> None:
+        self.cap = cap
+        self.points: list[tuple[float, float]] = []
+        self._stride = 1
+        self._seen = 0
+
+    def add(self, x: float, y: float) -> None:
+        self._seen += 1
+        if self._seen % self._stride:
+            return
+        self.points.append((x, y))
+        if len(self.points) > self.cap:
+            self.points = self.points[::2]
+            self._stride *= 2
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    """What a face shows of one operation at one moment. Immutable; cheap to compare."""
+
+    operation: str
+    status: str  # pending | running | ok | error | timeout | crashed | cancelled
+    phase: str | None
+    iterations: int
+    planned_iterations: int | None
+    planned_duration: float | None
+    errors: int
+    elapsed_s: float
+    progress: float | None  # 0..1 of the timed phase, when known
+    eta_s: float | None
+    throughput_now: float
+    throughput_overall: float
+    latency: LatencySummary
+    histogram_bins: tuple[tuple[int, int], ...]  # (lowest ns of bucket, count), non-empty only
+    rss_series: tuple[tuple[float, float], ...]
+    traced_series: tuple[tuple[float, float], ...]
+    rss_peak_bytes: int | None
+    traced_peak_bytes: int | None
+    rounds: tuple[RoundSummary, ...]
+    output: str
+    error: ErrorInfo | None
+    result: OperationResult | None = None
+
+
+@dataclass
+class OperationState:
+    """Mutable accumulation of one operation's events."""
+
+    operation: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    status: str = "pending"
+    phase: str | None = None
+    iterations: int = 0
+    errors: int = 0
+    planned_iterations: int | None = None
+    planned_duration: float | None = None
+    timed_started: float | None = None
+    started: float | None = None
+    timed_elapsed: float = 0.0
+    histogram: HistogramCounts = field(default_factory=HistogramCounts.empty)
+    rounds: list[RoundSummary] = field(default_factory=list)
+    rss: Series = field(default_factory=Series)
+    traced: Series = field(default_factory=Series)
+    rss_start: int | None = None
+    rss_peak: int | None = None
+    rss_end: int | None = None
+    traced_peak: int | None = None
+    output: OutputBuffer = field(default_factory=OutputBuffer)
+    error: ErrorInfo | None = None
+    result: OperationResult | None = None
+    _rate: list[tuple[float, int]] = field(default_factory=list)
+    _dirty: bool = True
+    _snapshot: LiveSnapshot | None = None
+
+    def apply(self, event: Event) -> None:
+        self._dirty = True
+        now = time.monotonic()
+        if isinstance(event, OperationStarted):
+            self.settings = dict(event.settings)
+            self.status = "running"
+            self.started = now
+            self.planned_iterations = event.settings.get("iterations")
+            self.planned_duration = event.settings.get("duration")
+        elif isinstance(event, PhaseStarted):
+            self.phase = event.phase
+            if event.phase == "timed":
+                self.timed_started = now
+                self.planned_iterations = event.planned_iterations
+                self.planned_duration = event.planned_duration
+        elif isinstance(event, Progress):
+            self.iterations = event.iterations
+            self.errors = event.errors
+            self.timed_elapsed = event.elapsed_s
+            if event.histogram_delta:
+                self.histogram.add_counts(decode_counts(event.histogram_delta))
+            self._rate.append((event.elapsed_s, event.iterations))
+            del self._rate[:-6]
+        elif isinstance(event, RoundFinished):
+            self.rounds.append(event.summary)
+        elif isinstance(event, MemoryReading):
+            if event.rss_bytes is not None:
+                self.rss.add(event.elapsed_s, event.rss_bytes)
+                if self.rss_start is None:
+                    self.rss_start = event.rss_bytes
+                self.rss_peak = max(self.rss_peak or 0, event.rss_bytes)
+                self.rss_end = event.rss_bytes
+            if event.traced_current_bytes is not None:
+                self.traced.add(float(event.traced_iteration or 0), event.traced_current_bytes)
+            if event.traced_peak_bytes is not None:
+                self.traced_peak = max(self.traced_peak or 0, event.traced_peak_bytes)
+        elif isinstance(event, OperationOutput):
+            self.output.append(event.text)
+        elif isinstance(event, OperationError):
+            if self.error is None:
+                self.error = ErrorInfo(event.type, event.message, event.traceback)
+        elif isinstance(event, OperationFinished):
+            self.result = event.result
+            self.status = event.result.status
+            self.phase = None
+            self.iterations = event.result.iterations
+            self.errors = event.result.errors
+            if event.result.error is not None:
+                self.error = event.result.error
+
+    def snapshot(self) -> LiveSnapshot:
+        """An immutable view; rebuilt only when an event arrived since the last one."""
+        if self._snapshot is not None and not self._dirty:
+            return self._snapshot
+        self._dirty = False
+        result = self.result
+        if result is not None and result.iterations:
+            latency = result.latency_ns
+        else:
+            latency = self.histogram.summary()
+        elapsed = self.timed_elapsed
+        progress = eta = None
+        if self.phase == "timed" or result is not None:
+            if self.planned_iterations:
+                progress = min(self.iterations / self.planned_iterations, 1.0)
+            elif self.planned_duration:
+                progress = min(elapsed / self.planned_duration, 1.0)
+            if result is not None:
+                progress = 1.0 if result.status == "ok" else progress
+            elif progress and progress > 0:
+                eta = max(elapsed / progress - elapsed, 0.0)
+        throughput_now = 0.0
+        if len(self._rate) >= 2:
+            (t0, i0), (t1, i1) = self._rate[0], self._rate[-1]
+            if t1 > t0:
+                throughput_now = (i1 - i0) / (t1 - t0)
+        overall = self.iterations / elapsed if elapsed > 0 else 0.0
+        if result is not None and result.throughput_per_s:
+            overall = result.throughput_per_s
+        counts = self.histogram.counts
+        nonzero = np.flatnonzero(counts)
+        bins = tuple(
+            zip(
+                (int(v) for v in index_lowest_values(nonzero)),
+                (int(c) for c in counts[nonzero]),
+                strict=True,
+            )
+        )
+        self._snapshot = LiveSnapshot(
+            operation=self.operation,
+            status=self.status,
+            phase=self.phase,
+            iterations=self.iterations,
+            planned_iterations=self.planned_iterations,
+            planned_duration=self.planned_duration,
+            errors=self.errors,
+            elapsed_s=elapsed,
+            progress=progress,
+            eta_s=eta,
+            throughput_now=throughput_now,
+            throughput_overall=overall,
+            latency=latency,
+            histogram_bins=bins,
+            rss_series=tuple(self.rss.points),
+            traced_series=tuple(self.traced.points),
+            rss_peak_bytes=self.rss_peak,
+            traced_peak_bytes=self.traced_peak,
+            rounds=tuple(self.rounds),
+            output=self.output.text(),
+            error=self.error,
+            result=result,
+        )
+        return self._snapshot
+
+
+class RunState:
+    """All operations of a run, keyed by name, in queue order."""
+
+    def __init__(self, operations: list[str]) -> None:
+        self.order = list(operations)
+        self.states = {name: OperationState(name) for name in operations}
+
+    def apply(self, event: Event) -> None:
+        name = getattr(event, "operation", None)
+        if name is not None and name in self.states:
+            self.states[name].apply(event)
+
+    def snapshots(self) -> list[LiveSnapshot]:
+        return [self.states[name].snapshot() for name in self.order]
+
+    @property
+    def current(self) -> str | None:
+        for name in self.order:
+            if self.states[name].status == "running":
+                return name
+        return None

@@ -1,0 +1,550 @@
+"""The parent side of a run: one child process per operation, one async stream of events.
+
+For each operation the supervisor starts ``benchtui.runner.child`` in its own session (so the
+whole process group can be killed), reads its events from a private pipe, captures its stdout
+and stderr, samples its RSS with psutil (costing the child nothing), and enforces the
+operation's timeout and cancellation. Whatever the child does — raise, hang, print a flood,
+``os._exit``, segfault, get OOM-killed — the stream ends with an ``OperationFinished`` whose
+status says what happened, and the next operation runs.
+
+It does not draw anything or store anything: faces consume ``events()``, the tracker stores
+the final ``RunResult``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import psutil
+
+from benchtui.environment import collect_environment
+from benchtui.runner.events import (
+    Event,
+    MemoryReading,
+    OperationError,
+    OperationFinished,
+    OperationOutput,
+    OperationStarted,
+    PhaseStarted,
+    Progress,
+    RoundFinished,
+    RunFinished,
+)
+from benchtui.runner.live import OperationState
+from benchtui.runner.results import (
+    ErrorInfo,
+    LatencySummary,
+    LeakSite,
+    MemorySummary,
+    OperationResult,
+    RoundSummary,
+    RunResult,
+)
+from benchtui.suite import Operation, Suite, SuiteError
+
+RSS_INTERVAL_S = 0.1
+OUTPUT_FLUSH_S = 0.1
+OUTPUT_EVENT_CAP = 16 * 1024  # one live output event never carries more than this
+EXIT_GRACE_S = 3.0
+PIPE_LIMIT = 64 * 1024 * 1024
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def child_command(python: str, fd: int, mode: str, spec: dict[str, Any]) -> list[str]:
+    return [python, "-m", "benchtui.runner.child", str(fd), mode, json.dumps(spec)]
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Live output, and benchtui importable in the child even when run from a source tree.
+    env["PYTHONUNBUFFERED"] = "1"
+    package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (package_root, env.get("PYTHONPATH", "")) if p
+    )
+    return env
+
+
+def kill_group(process: asyncio.subprocess.Process) -> None:
+    """SIGKILL the child and everything it started (its own session / process group)."""
+    if process.returncode is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+
+
+@dataclass
+class _ChildRun:
+    """Book-keeping for one operation's child."""
+
+    operation: Operation
+    state: OperationState
+    done: dict[str, Any] | None = None
+    failed: dict[str, Any] | None = None
+    timed_start: float | None = None
+    pending_output: dict[str, list[str]] = field(default_factory=dict)
+
+
+class Supervisor:
+    """Runs operations of a suite one after another, each in its own child process."""
+
+    def __init__(
+        self,
+        suite: Suite,
+        operations: Sequence[Operation] | None = None,
+        *,
+        label: str = "unversioned",
+        python: str | None = None,
+    ) -> None:
+        self.suite = suite
+        self.operations = tuple(operations if operations is not None else suite.operations)
+        self.label = label
+        self.python = python or sys.executable
+        self.result: RunResult | None = None
+        self._cancelled = asyncio.Event()
+        self._process: asyncio.subprocess.Process | None = None
+
+    # ------------------------------------------------------------------ control
+    def cancel(self) -> None:
+        """Stop the run: the current child is killed at once, the rest never start."""
+        self._cancelled.set()
+        if self._process is not None:
+            kill_group(self._process)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    # ------------------------------------------------------------------ the stream
+    async def events(self) -> AsyncIterator[Event]:
+        started_at = _utc_now()
+        environment = await asyncio.to_thread(collect_environment, self.suite.folder)
+        results: list[OperationResult] = []
+        total = len(self.operations)
+        try:
+            for index, op in enumerate(self.operations):
+                if self.cancelled:
+                    result = OperationResult(
+                        operation=op.name, status="cancelled", settings=op.settings()
+                    )
+                    results.append(result)
+                    yield OperationFinished(op.name, result)
+                    continue
+                async for event in self._run_operation(op, index, total):
+                    if isinstance(event, OperationFinished):
+                        results.append(event.result)
+                    yield event
+        finally:
+            if self._process is not None:
+                kill_group(self._process)
+        self.result = RunResult(
+            run_id=uuid.uuid4().hex,
+            suite=self.suite.name,
+            suite_path=str(self.suite.path),
+            label=self.label,
+            started_at=started_at,
+            finished_at=_utc_now(),
+            environment=environment,
+            operations=tuple(results),
+        )
+        yield RunFinished(self.result)
+
+    async def run(self) -> RunResult:
+        """Run without watching (tests, scripts): drain the stream, return the result."""
+        async for _ in self.events():
+            pass
+        assert self.result is not None
+        return self.result
+
+    # ------------------------------------------------------------------ one child
+    async def _run_operation(self, op: Operation, index: int, total: int) -> AsyncIterator[Event]:
+        child = _ChildRun(op, OperationState(op.name))
+        queue: asyncio.Queue[Event | None] = asyncio.Queue()
+
+        def put(event: Event) -> None:
+            child.state.apply(event)
+            queue.put_nowait(event)
+
+        put(OperationStarted(op.name, index, total, op.settings()))
+        yield await queue.get()  # type: ignore[misc]
+
+        read_fd, write_fd = os.pipe()
+        spec = {
+            "suite_folder": str(self.suite.folder),
+            "target": op.target,
+            "setup": op.setup,
+            "teardown": op.teardown,
+            "params": dict(op.params),
+            "settings": {
+                "warmup": op.warmup,
+                "warmup_time": op.warmup_time,
+                "iterations": op.iterations,
+                "duration": op.duration,
+                "rounds": op.rounds,
+                "concurrency": op.concurrency,
+                "memory": op.memory,
+                "memory_iterations": op.memory_iterations,
+            },
+        }
+        started = time.monotonic()
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *child_command(self.python, write_fd, "measure", spec),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                pass_fds=(write_fd,),
+                start_new_session=True,
+                env=_child_env(),
+                cwd=str(self.suite.folder),
+            )
+        except OSError as exc:
+            os.close(read_fd)
+            os.close(write_fd)
+            result = OperationResult(
+                operation=op.name,
+                status="crashed",
+                error=ErrorInfo(type(exc).__name__, f"could not start the worker: {exc}"),
+                settings=op.settings(),
+            )
+            yield OperationFinished(op.name, result)
+            return
+        os.close(write_fd)
+        self._process = process
+        if self.cancelled:  # cancel() raced the spawn
+            kill_group(process)
+
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader(limit=PIPE_LIMIT)
+        transport, _ = await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(read_fd, "rb", buffering=0)
+        )
+        tasks = [
+            asyncio.create_task(self._read_events(reader, child, put, started)),
+            asyncio.create_task(self._read_output(process.stdout, "stdout", child)),
+            asyncio.create_task(self._read_output(process.stderr, "stderr", child)),
+            asyncio.create_task(self._sample_rss(process.pid, child, put, started)),
+        ]
+        waiter = asyncio.create_task(process.wait())
+        deadline = started + op.timeout
+        timed_out = False
+        try:
+            while True:
+                self._flush_output(child, put)
+                while not queue.empty():
+                    event = queue.get_nowait()
+                    if event is not None:
+                        yield event
+                if waiter.done():
+                    break
+                if child.done is not None or child.failed is not None:
+                    # The child said its last word; give it a moment to exit on its own.
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(asyncio.shield(waiter), EXIT_GRACE_S)
+                    kill_group(process)
+                    break
+                if self.cancelled:
+                    kill_group(process)
+                    break
+                if time.monotonic() >= deadline:
+                    timed_out = True
+                    kill_group(process)
+                    break
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(
+                        asyncio.shield(waiter), min(OUTPUT_FLUSH_S, deadline - time.monotonic())
+                    )
+            await waiter
+            # Drain what the pipes still hold; a grandchild that escaped the group may keep a
+            # pipe open, so do not wait for it forever.
+            _, still_open = await asyncio.wait(tasks[:3], timeout=1.0)
+            for task in still_open:
+                task.cancel()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if not waiter.done():
+                kill_group(process)
+                with contextlib.suppress(ProcessLookupError):
+                    await waiter
+            transport.close()
+            self._process = None
+        self._flush_output(child, put)
+        while not queue.empty():
+            event = queue.get_nowait()
+            if event is not None:
+                yield event
+        result = self._result(child, process.returncode, timed_out)
+        finished = OperationFinished(op.name, result)
+        child.state.apply(finished)
+        yield finished
+
+    async def _read_events(
+        self, reader: asyncio.StreamReader, child: _ChildRun, put: Any, started: float
+    ) -> None:
+        op = child.operation.name
+        while True:
+            try:
+                line = await reader.readline()
+            except (ValueError, asyncio.LimitOverrunError):
+                continue
+            if not line:
+                return
+            try:
+                message = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            kind = message.pop("t", None)
+            now = time.monotonic()
+            if kind == "phase":
+                if message.get("phase") == "timed":
+                    child.timed_start = now
+                put(
+                    PhaseStarted(
+                        op,
+                        message["phase"],
+                        message.get("planned_iterations"),
+                        message.get("planned_duration"),
+                        message.get("rounds"),
+                    )
+                )
+            elif kind == "progress":
+                elapsed = now - (child.timed_start or now)
+                put(
+                    Progress(
+                        op,
+                        message["iterations"],
+                        message["errors"],
+                        message["round"],
+                        message["rounds"],
+                        elapsed,
+                        message.get("histogram_delta", ""),
+                    )
+                )
+            elif kind == "round":
+                put(RoundFinished(op, RoundSummary(**message)))
+            elif kind == "traced":
+                put(
+                    MemoryReading(
+                        op,
+                        now - started,
+                        traced_current_bytes=message["current"],
+                        traced_peak_bytes=message["peak"],
+                        traced_iteration=message["iteration"],
+                    )
+                )
+            elif kind == "error":
+                put(OperationError(op, message["type"], message["message"], message["traceback"]))
+            elif kind == "done":
+                child.done = message
+            elif kind == "failed":
+                child.failed = message
+
+    async def _read_output(
+        self, stream: asyncio.StreamReader | None, name: str, child: _ChildRun
+    ) -> None:
+        if stream is None:
+            return
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        while True:
+            data = await stream.read(65536)
+            if not data:
+                tail = decoder.decode(b"", final=True)
+                if tail:
+                    child.pending_output.setdefault(name, []).append(tail)
+                return
+            child.pending_output.setdefault(name, []).append(decoder.decode(data))
+
+    def _flush_output(self, child: _ChildRun, put: Any) -> None:
+        """Coalesce captured output into at most one event per stream per tick."""
+        for name, parts in list(child.pending_output.items()):
+            if not parts:
+                continue
+            text = "".join(parts)
+            parts.clear()
+            if len(text) > OUTPUT_EVENT_CAP:
+                skipped = len(text) - OUTPUT_EVENT_CAP
+                text = f"[... {skipped:,} characters skipped ...]\n" + text[-OUTPUT_EVENT_CAP:]
+                # The result's output keeps head and tail; count what the flood dropped here.
+                child.state.output.dropped += skipped
+            put(OperationOutput(child.operation.name, name, text))
+
+    async def _sample_rss(self, pid: int, child: _ChildRun, put: Any, started: float) -> None:
+        try:
+            process = psutil.Process(pid)
+        except psutil.Error:
+            return
+        while True:
+            try:
+                rss = process.memory_info().rss
+            except psutil.Error:
+                return
+            put(MemoryReading(child.operation.name, time.monotonic() - started, rss_bytes=rss))
+            await asyncio.sleep(RSS_INTERVAL_S)
+
+    # ------------------------------------------------------------------ results
+    def _result(self, child: _ChildRun, returncode: int | None, timed_out: bool) -> OperationResult:
+        op = child.operation
+        state = child.state
+        memory_common = {
+            "rss_start_bytes": state.rss_start,
+            "rss_peak_bytes": state.rss_peak,
+            "rss_end_bytes": state.rss_end,
+        }
+        output = state.output.text()
+        if child.done is not None and not timed_out:
+            done = child.done
+            memory = dict(done.get("memory") or {})
+            memory["leak_sites"] = tuple(LeakSite(**s) for s in memory.get("leak_sites") or ())
+            error = ErrorInfo(**done["error"]) if done.get("error") else None
+            status = "error" if done["errors"] or error else "ok"
+            if self.cancelled and returncode not in (0, None):
+                status = "cancelled"
+            return OperationResult(
+                operation=op.name,
+                status=status,
+                iterations=done["iterations"],
+                errors=done["errors"],
+                total_time_s=done["total_time_s"],
+                throughput_per_s=done["throughput_per_s"],
+                latency_ns=LatencySummary(**done["latency_ns"]),
+                histogram=done["histogram"],
+                rounds=tuple(RoundSummary(**r) for r in done["rounds"]),
+                memory=MemorySummary(**memory, **memory_common),
+                error=error,
+                output=output,
+                exit_code=returncode,
+                settings=op.settings(),
+            )
+        # No final word from the child: report what was measured before it ended.
+        if timed_out:
+            status = "timeout"
+            error = ErrorInfo("Timeout", f"did not finish within {op.timeout:g} s; killed")
+        elif self.cancelled:
+            status = "cancelled"
+            error = ErrorInfo("Cancelled", "cancelled by the user; the worker was killed")
+        elif child.failed is not None:
+            failed = child.failed
+            status = "error"
+            prefix = f"{failed.get('stage')} failed: " if failed.get("stage") else ""
+            if failed.get("stage") == "resolve":
+                prefix = f"key '{failed.get('key')}': "
+            error = ErrorInfo(
+                failed.get("type", "Error"),
+                prefix + failed.get("message", ""),
+                failed.get("traceback", ""),
+            )
+        else:
+            status = "crashed"
+            error = ErrorInfo("Crashed", describe_exit(returncode))
+        if state.error is not None and status in ("error", "crashed", "timeout"):
+            # Keep the first call failure's traceback: it is usually the cause.
+            error = ErrorInfo(error.type, error.message, error.traceback or state.error.traceback)
+        elapsed = state.timed_elapsed
+        return OperationResult(
+            operation=op.name,
+            status=status,
+            iterations=state.iterations,
+            errors=state.errors,
+            total_time_s=elapsed,
+            throughput_per_s=state.iterations / elapsed if elapsed > 0 else 0.0,
+            latency_ns=state.histogram.summary(),
+            histogram=state.histogram.encode() if state.histogram.total else "",
+            rounds=tuple(state.rounds),
+            memory=MemorySummary(
+                tracemalloc_peak_bytes=state.traced_peak, **memory_common
+            ),
+            error=error,
+            output=output,
+            exit_code=returncode,
+            settings=op.settings(),
+        )
+
+
+def describe_exit(returncode: int | None) -> str:
+    if returncode is None:
+        return "the worker ended without a result"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        hint = " (out of memory?)" if -returncode == signal.SIGKILL else ""
+        return f"the worker was killed by {name}{hint}"
+    return f"the worker exited with code {returncode} before finishing"
+
+
+async def probe_operations(
+    suite: Suite, operations: Sequence[Operation], *, python: str | None = None, timeout: float = 60
+) -> list[SuiteError]:
+    """Check in a child process that every target/setup/teardown resolves to a callable."""
+    spec = {
+        "suite_folder": str(suite.folder),
+        "operations": [
+            {"name": op.name, "target": op.target, "setup": op.setup, "teardown": op.teardown}
+            for op in operations
+        ],
+    }
+    read_fd, write_fd = os.pipe()
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *child_command(python or sys.executable, write_fd, "probe", spec),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+            pass_fds=(write_fd,),
+            start_new_session=True,
+            env=_child_env(),
+            cwd=str(suite.folder),
+        )
+    finally:
+        os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as handle:
+        try:
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout)
+        except asyncio.TimeoutError:
+            kill_group(process)
+            await process.wait()
+            return [
+                SuiteError(
+                    f"importing the suite's modules took longer than {timeout:g} s",
+                    path=suite.path,
+                )
+            ]
+        data = handle.read()
+    for line in data.decode(errors="replace").splitlines():
+        message = json.loads(line)
+        if message.get("t") == "probed":
+            return [
+                SuiteError(p["message"], path=suite.path, operation=p["operation"], key=p["key"])
+                for p in message["problems"]
+            ]
+        if message.get("t") == "failed":
+            return [SuiteError(f"checking the suite failed: {message['message']}", path=suite.path)]
+    detail = stderr.decode(errors="replace").strip().splitlines()[-1:] if stderr else []
+    return [
+        SuiteError(
+            "checking the suite's modules crashed the checker: "
+            + (detail[0] if detail else describe_exit(process.returncode)),
+            path=suite.path,
+        )
+    ]
