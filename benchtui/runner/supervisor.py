@@ -158,7 +158,7 @@ class Supervisor:
         self.result = RunResult(
             run_id=uuid.uuid4().hex,
             suite=self.suite.name,
-            suite_path=str(self.suite.path),
+            suite_path=str(self.suite.path.resolve()),
             label=self.label,
             started_at=started_at,
             finished_at=_utc_now(),

@@ -1,0 +1,83 @@
+"""The ``benchtui`` command line: the TUI with no sub-command, headless sub-commands otherwise.
+
+Sub-command modules are imported only when chosen, so ``benchtui run`` never imports Textual
+and ``benchtui --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+# name -> (module, help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("benchtui.commands.run", "measure a suite headless (CI, scripts)"),
+    "list": ("benchtui.commands.list", "list the suites and operations in files or folders"),
+    "history": ("benchtui.commands.history", "versions x operations from the tracker"),
+    "compare": ("benchtui.commands.compare", "compare two versions: faster, slower or noise"),
+    "export": ("benchtui.commands.export", "write tracked runs as JSON"),
+    "import": ("benchtui.commands.importer", "merge runs from JSON files into the tracker"),
+}
+
+
+def build_parser(available: dict[str, tuple[str, str]]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="benchtui",
+        description="Did my change make the critical path faster or leaner, or is it noise?",
+    )
+    from benchtui import __version__
+
+    parser.add_argument("--version", action="version", version=f"benchtui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in available.items():
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        importlib.import_module(module_name).configure(command_parser)
+    return parser
+
+
+def _available(wanted: str | None) -> dict[str, tuple[str, str]]:
+    """Commands whose module is importable; only the chosen one is imported when known."""
+    names = [wanted] if wanted in COMMANDS else list(COMMANDS)
+    found = {}
+    for name in names:
+        module_name, help_text = COMMANDS[name]
+        if importlib.util.find_spec(module_name) is not None:
+            found[name] = (module_name, help_text)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in args_list if not a.startswith("-")), None)
+    if first is None and not any(a in ("-h", "--help", "--version") for a in args_list):
+        return _launch_tui([])
+    if first not in COMMANDS and not any(a in ("-h", "--help", "--version") for a in args_list):
+        # `benchtui PATH...` opens the TUI on those suites.
+        return _launch_tui(args_list)
+    parser = build_parser(_available(first))
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.main(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _launch_tui(argv: list[str]) -> int:
+    if importlib.util.find_spec("benchtui.tui") is None:
+        parser = build_parser(_available(None))
+        parser.print_help()
+        return 0
+    from benchtui.tui.launch import main as tui_main
+
+    return tui_main(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
