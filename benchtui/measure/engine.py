@@ -27,16 +27,18 @@ from typing import Any
 
 import numpy as np
 
-from benchtui.measure.histogram import HistogramCounts, bin_indices, encode_counts, sample_moments
+from benchtui.measure.histogram import Binner, HistogramCounts, encode_counts
 from benchtui.measure.memory import estimate_leak, top_growth_sites
 from benchtui.runner.results import RoundSummary
 
 Emit = Callable[..., None]
 clock = time.perf_counter_ns
 
-CHUNK_TARGET_NS = 20_000_000  # a chunk of calls takes ~20 ms between bookkeeping steps
+CHUNK_TARGET_NS = 10_000_000  # a chunk of calls takes ~10 ms between bookkeeping steps
 PROGRESS_INTERVAL_NS = 100_000_000  # progress events ~10 times a second
-MAX_CHUNK = 200_000
+# Caps the sample buffer and the binning scratch (3 x 128 KiB): harness memory must not grow
+# with the iteration count, and the per-chunk bookkeeping (~30 us) is still < 1% of a chunk.
+MAX_CHUNK = 16_384
 MEMORY_CHECKPOINTS = 25
 # Exceptions a measured call may raise that count as a failed call, not a broken engine.
 CALL_ERRORS = (Exception, SystemExit, asyncio.CancelledError)
@@ -103,7 +105,9 @@ class Engine:
         self._total = HistogramCounts.empty()
         self._round = HistogramCounts.empty()
         self._delta = np.zeros_like(self._total.counts)
-        self._per_call_ns = 1_000.0
+        self._binner = Binner()
+        self._per_call_ns = 1_000.0  # one call's latency incl. loop overhead, smoothed
+        self._calibrated = False
         self._iterations = 0  # calls made in the timed phase, failed ones included
         self._last_emit = 0
 
@@ -149,8 +153,8 @@ class Engine:
     async def _timing_phases(self) -> dict[str, Any]:
         call, state = await self._with_state()
         try:
-            await self._detect_async(call)
             self.emit("phase", phase="warmup")
+            await self._detect_async(call)
             await self._warmup(call)
             return await self._timed(call)
         finally:
@@ -170,10 +174,9 @@ class Engine:
 
     async def _warmup(self, call: Callable[[], Any]) -> None:
         s = self.settings
-        started = clock()
         done = 0
         if s.warmup_time is not None:
-            deadline = started + int(s.warmup_time * 1e9)
+            deadline = clock() + int(s.warmup_time * 1e9)
             n = 1
             while clock() < deadline:
                 done += await self._run_chunk(call, n)
@@ -185,21 +188,19 @@ class Engine:
                 step = min(n, s.warmup - done)
                 done += await self._run_chunk(call, step)
                 n = min(n * 4, MAX_CHUNK)
-        elapsed = clock() - started
-        if done and len(self._buffer):
-            self._per_call_ns = max(float(np.mean(np.frombuffer(self._buffer, np.int64))), 1.0)
-        elif done:
-            self._per_call_ns = max(elapsed / done, 1.0)
-        # Warmup latencies are not part of the result.
+        # Warmup latencies are not part of the result (its chunks did calibrate chunk sizes).
         del self._buffer[:]
 
     def _chunk_size(self, limit: int | None = None) -> int:
-        wall_per_call = self._per_call_ns / max(self.settings.concurrency, 1)
-        n = int(CHUNK_TARGET_NS / max(wall_per_call, 1.0))
+        n = int(CHUNK_TARGET_NS / self._wall_per_call())
         n = max(1, min(n, MAX_CHUNK))
         if limit is not None:
             n = min(n, limit)
         return max(n, 1)
+
+    def _wall_per_call(self) -> float:
+        """Wall time one call adds to a chunk: concurrent calls overlap."""
+        return max(self._per_call_ns / max(self.settings.concurrency, 1), 1.0)
 
     async def _timed(self, call: Callable[[], Any]) -> dict[str, Any]:
         s = self.settings
@@ -238,7 +239,7 @@ class Engine:
                     remaining_ns = deadline - clock()
                     if remaining_ns <= 0 and done:
                         break
-                    budget = max(1, int(remaining_ns / max(self._per_call_ns, 1.0)) + 1)
+                    budget = max(1, int(remaining_ns / self._wall_per_call()) + 1)
                     done += await self._run_chunk(call, self._chunk_size(budget))
                     self._after_chunk(index, n_rounds)
             summary = self._round_summary(index, done, self.errors - round_errors, round_start)
@@ -279,13 +280,10 @@ class Engine:
         buffer = self._buffer
         if len(buffer):
             samples = np.frombuffer(buffer, dtype=np.int64)
-            moments = sample_moments(samples)
-            binned = np.bincount(bin_indices(samples))
+            binned, *moments = self._binner.bin(samples)
             self._total.add_binned(binned, *moments)
             self._round.add_binned(binned, *moments)
             self._delta[: len(binned)] += binned
-            # Exponential smoothing keeps chunk sizes steady when latency jitters.
-            self._per_call_ns = 0.7 * self._per_call_ns + 0.3 * (moments[1] / moments[0])
             del samples
             del buffer[:]
         self._emit_progress(round_index, n_rounds)
@@ -308,6 +306,7 @@ class Engine:
 
     async def _run_chunk(self, call: Callable[[], Any], n: int) -> int:
         """Make ``n`` timed calls (failures included); returns ``n``."""
+        started = clock()
         append = self._buffer.append
         if self.is_async and self.settings.concurrency > 1:
             await self._chunk_concurrent(call, n, append)
@@ -329,6 +328,15 @@ class Engine:
                     self.errors += 1
                     self._note_error(exc)
         self._iterations += n
+        # Wall time per call (loop overhead and concurrency included) sizes the next chunk;
+        # smoothing keeps chunk sizes steady when latency jitters.
+        in_flight = min(max(self.settings.concurrency, 1), n) if self.is_async else 1
+        per_call = max((clock() - started) * in_flight / n, 1.0)
+        if self._calibrated:
+            self._per_call_ns = 0.7 * self._per_call_ns + 0.3 * per_call
+        else:
+            self._per_call_ns = per_call
+            self._calibrated = True
         return n
 
     async def _chunk_concurrent(self, call: Callable[[], Any], n: int, append: Any) -> None:

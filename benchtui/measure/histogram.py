@@ -30,37 +30,68 @@ _TEMPLATE = HdrHistogram(LOWEST_NS, HIGHEST_NS, SIGNIFICANT_FIGURES)
 COUNTS_LEN: int = _TEMPLATE.counts_len
 _HALF_MAG: int = _TEMPLATE.sub_bucket_half_count_magnitude  # 10 for 3 figures
 _UNIT_MAG: int = _TEMPLATE.unit_magnitude  # 0 for lowest = 1
-# bucket = bit_length(value) - (half_mag + 1), floored at 0; bit_length is read off the
-# IEEE-754 exponent (exact for integers below 2**53, i.e. latencies below 104 days).
-_EXPONENT_OFFSET = 1022 + _HALF_MAG + 1 + _UNIT_MAG
 assert _UNIT_MAG == 0, "the vectorised index assumes a lowest trackable value of 1"
+
+
+# For values >= 1024 the counts index is read straight off the float64 bits:
+# (bits >> 42) is exponent * 1024 + the top 10 mantissa bits, i.e. HdrHistogram's bucket and
+# sub-bucket, offset by a constant. Values below 1024 map to themselves; clamping to 1024 and
+# adding min(value, 1024) handles both ranges without a branch.
+_SPLIT = 1 << _HALF_MAG
+_INDEX_OFFSET = ((1023 + _HALF_MAG - 1) << _HALF_MAG) + _SPLIT
 
 
 def bin_indices(samples: np.ndarray) -> np.ndarray:
     """HdrHistogram counts-array index of every sample (int64 nanoseconds, >= 0)."""
     values = np.minimum(samples, HIGHEST_NS)
-    bucket = values.astype(np.float64).view(np.int64)
-    bucket >>= 52
-    bucket -= _EXPONENT_OFFSET
-    np.maximum(bucket, 0, out=bucket)
-    index = values >> bucket
-    bucket <<= _HALF_MAG
-    index += bucket
-    return index
+    bits = np.maximum(values, _SPLIT).astype(np.float64).view(np.int64)
+    bits >>= 52 - _HALF_MAG
+    bits += np.minimum(values, _SPLIT)
+    bits -= _INDEX_OFFSET
+    return bits
+
+
+class Binner:
+    """Bins chunks of raw samples with reusable scratch buffers (no per-chunk allocation)."""
+
+    def __init__(self) -> None:
+        self._float = np.empty(0, dtype=np.float64)
+        self._int = np.empty(0, dtype=np.int64)
+
+    def bin(self, samples: np.ndarray) -> tuple[np.ndarray, int, int, int, int]:
+        """Raw int64 ns samples -> (bincount, count, sum, min, max)."""
+        n = len(samples)
+        if n > len(self._float):
+            self._float = np.empty(n, dtype=np.float64)
+            self._int = np.empty(n, dtype=np.int64)
+        as_float, scratch = self._float[:n], self._int[:n]
+        lo, hi, total = int(samples.min()), int(samples.max()), int(samples.sum())
+        if hi > HIGHEST_NS:  # rare: a call longer than an hour is clamped to the top bucket
+            samples = np.minimum(samples, HIGHEST_NS)
+        np.maximum(samples, _SPLIT, out=scratch)
+        np.copyto(as_float, scratch, casting="unsafe")
+        bits = as_float.view(np.int64)
+        bits >>= 52 - _HALF_MAG
+        np.minimum(samples, _SPLIT, out=scratch)
+        bits += scratch
+        bits -= _INDEX_OFFSET
+        return np.bincount(bits), n, total, lo, hi
+
+
+_SHARED_BINNER = Binner()
 
 
 @dataclass
 class HistogramCounts:
     """A mutable HdrHistogram-layout counts array with exact count, sum, min and max.
 
-    Mean and standard deviation are exact (from the raw samples, not bucket midpoints);
-    percentiles come from the buckets, within 0.1%.
+    The mean is exact (from the raw samples); percentiles and the standard deviation come
+    from the buckets (bucket midpoints), within 0.1%, as in every HdrHistogram.
     """
 
     counts: np.ndarray
     total: int = 0
     sum_ns: int = 0
-    sum_sq: float = 0.0
     min_ns: int = sys.maxsize
     max_ns: int = 0
 
@@ -72,16 +103,14 @@ class HistogramCounts:
         self.counts.fill(0)
         self.total = 0
         self.sum_ns = 0
-        self.sum_sq = 0.0
         self.min_ns = sys.maxsize
         self.max_ns = 0
 
-    def add_binned(self, binned: np.ndarray, n: int, s: int, sq: float, lo: int, hi: int) -> None:
-        """Fold in a ``np.bincount`` result and the raw-sample moments of the same samples."""
+    def add_binned(self, binned: np.ndarray, n: int, s: int, lo: int, hi: int) -> None:
+        """Fold in a ``np.bincount`` result and the count, sum, min, max of the same samples."""
         self.counts[: len(binned)] += binned
         self.total += n
         self.sum_ns += s
-        self.sum_sq += sq
         if lo < self.min_ns:
             self.min_ns = lo
         if hi > self.max_ns:
@@ -90,13 +119,10 @@ class HistogramCounts:
     def record(self, samples: np.ndarray) -> None:
         """Record raw int64 nanosecond samples."""
         if len(samples):
-            moments = sample_moments(samples)
-            self.add_binned(np.bincount(bin_indices(samples)), *moments)
+            self.add_binned(*_SHARED_BINNER.bin(samples))
 
     def merge(self, other: HistogramCounts) -> None:
-        self.add_binned(
-            other.counts, other.total, other.sum_ns, other.sum_sq, other.min_ns, other.max_ns
-        )
+        self.add_binned(other.counts, other.total, other.sum_ns, other.min_ns, other.max_ns)
 
     def add_counts(self, counts: np.ndarray) -> None:
         """Fold in counts only (e.g. a decoded delta); min/max/sum from the bucket values."""
@@ -111,7 +137,6 @@ class HistogramCounts:
             counts,
             n,
             int((mids * weights).sum()),
-            float((mids.astype(np.float64) ** 2 * weights).sum()),
             int(lows[0]),
             int(lows[-1] + index_size(nonzero[-1:])[0] - 1),
         )
@@ -124,9 +149,11 @@ class HistogramCounts:
     def stdev(self) -> float:
         if self.total < 2:
             return 0.0
-        mean = self.mean
-        variance = max(self.sum_sq / self.total - mean * mean, 0.0)
-        return math.sqrt(variance)
+        nonzero = np.flatnonzero(self.counts)
+        mids = (index_lowest_values(nonzero) + (index_size(nonzero) >> 1)).astype(np.float64)
+        weights = self.counts[nonzero].astype(np.float64)
+        deviation = mids - self.mean
+        return math.sqrt(float((deviation * deviation * weights).sum()) / self.total)
 
     def percentiles(self, wanted: tuple[float, ...]) -> list[int]:
         """Values at percentiles (0..100), as HdrHistogram reports them."""
@@ -149,18 +176,6 @@ class HistogramCounts:
 
     def encode(self) -> str:
         return encode_counts(self.counts, self.total)
-
-
-def sample_moments(samples: np.ndarray) -> tuple[int, int, float, int, int]:
-    """(count, sum, sum of squares, min, max) of raw samples."""
-    as_float = samples.astype(np.float64)
-    return (
-        len(samples),
-        int(samples.sum()),
-        float(np.dot(as_float, as_float)),
-        int(samples.min()),
-        int(samples.max()),
-    )
 
 
 def index_lowest_values(index: np.ndarray) -> np.ndarray:
@@ -202,13 +217,16 @@ def percentiles_of(
 def encode_counts(counts: np.ndarray, total: int | None = None) -> str:
     """HdrHistogram V2 compressed, base64 (the format every HdrHistogram library reads)."""
     histogram = HdrHistogram(LOWEST_NS, HIGHEST_NS, SIGNIFICANT_FIGURES)
-    if total is None:
-        total = int(counts.sum())
-    if total:
-        np.ctypeslib.as_array(histogram.counts)[:] = counts
-        nonzero = np.flatnonzero(counts)
-        histogram.set_internal_tacking_values(int(nonzero[0]), int(nonzero[-1]), int(total))
-    encoded = histogram.encode()
+    try:
+        if total is None:
+            total = int(counts.sum())
+        if total:
+            np.ctypeslib.as_array(histogram.counts)[:] = counts
+            nonzero = np.flatnonzero(counts)
+            histogram.set_internal_tacking_values(int(nonzero[0]), int(nonzero[-1]), int(total))
+        encoded = histogram.encode()
+    finally:
+        _break_cycle(histogram)
     return encoded.decode("ascii") if isinstance(encoded, bytes) else str(encoded)
 
 
@@ -218,14 +236,26 @@ def decode_counts(encoded: str) -> np.ndarray:
     if not encoded:
         return counts
     histogram = HdrHistogram.decode(encoded)
-    decoded = np.ctypeslib.as_array(histogram.counts)
-    if histogram.counts_len != COUNTS_LEN:
-        raise ValueError(
-            "histogram was recorded with another range or precision "
-            f"({histogram.counts_len} buckets, expected {COUNTS_LEN})"
-        )
-    counts[:] = decoded
+    try:
+        if histogram.counts_len != COUNTS_LEN:
+            raise ValueError(
+                "histogram was recorded with another range or precision "
+                f"({histogram.counts_len} buckets, expected {COUNTS_LEN})"
+            )
+        counts[:] = np.ctypeslib.as_array(histogram.counts)
+    finally:
+        _break_cycle(histogram)
     return counts
+
+
+def _break_cycle(histogram: HdrHistogram) -> None:
+    """hdrh's histogram and its encoder point at each other: without this, every histogram
+    (270 KiB of counts) waits for a full garbage collection, and memory grows with the number
+    of progress events."""
+    encoder = getattr(histogram, "encoder", None)
+    if encoder is not None:
+        encoder.histogram = None
+        histogram.encoder = None
 
 
 def histogram_from_encoded(encoded: str) -> HistogramCounts:

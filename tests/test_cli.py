@@ -1,0 +1,201 @@
+"""``benchtui run`` and ``benchtui list`` as a user runs them: real processes, exit codes, JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+
+FAST = """
+[defaults]
+warmup = 10
+iterations = 1000
+memory_iterations = 30
+timeout = 30
+"""
+
+OPERATION_KEYS = {
+    "operation", "status", "iterations", "errors", "total_time_s", "throughput_per_s",
+    "latency_ns", "histogram", "rounds", "memory", "error", "output",
+}
+MEMORY_KEYS = {
+    "tracemalloc_peak_bytes", "leak_bytes_per_iter", "leak_sites", "rss_start_bytes",
+    "rss_peak_bytes", "rss_end_bytes",
+}
+
+
+def benchtui(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "benchtui", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        env={**os.environ, "BENCHTUI_DB": str(cwd / "history.sqlite")},
+    )
+
+
+def test_run_writes_json_and_exits_zero(write_suite: Callable[..., Path], suite_dir: Path) -> None:
+    path = write_suite(
+        FAST
+        + """
+[[operations]]
+name = "a"
+target = "faulty_ops:sync_noop"
+
+[[operations]]
+name = "b"
+target = "faulty_ops:async_noop"
+"""
+    )
+    out = suite_dir / "out" / "run.json"
+    done = benchtui("run", str(path), "--op", "b", "--label", "v1", "--no-save", "--json",
+                    str(out), cwd=suite_dir)
+    assert done.returncode == 0, done.stderr
+    assert "p50" in done.stdout  # the summary table
+    data = json.loads(out.read_text())
+    assert data["schema"] == "benchtui.run/1" and data["label"] == "v1"
+    assert data["suite"] == "test" and data["status"] == "ok"
+    assert set(data["environment"]) >= {"python_version", "platform", "cpu_count", "hostname",
+                                        "benchtui_version", "git_commit", "git_dirty"}
+    [op] = data["operations"]
+    assert set(op) >= OPERATION_KEYS
+    assert set(op["memory"]) >= MEMORY_KEYS
+    assert op["operation"] == "b" and op["iterations"] == 1000
+    assert set(op["latency_ns"]) == {"min", "mean", "stdev", "p50", "p90", "p99", "p999", "max"}
+    assert len(op["rounds"]) == 20
+
+
+def test_json_to_stdout_stays_clean(write_suite: Callable[..., Path], suite_dir: Path) -> None:
+    path = write_suite(FAST + '[[operations]]\nname = "a"\ntarget = "faulty_ops:prints"\n')
+    done = benchtui("run", str(path), "--no-save", "--json", "-", "--no-memory", cwd=suite_dir)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)  # the operation's prints do not leak into it
+    assert "hello from the operation" in data["operations"][0]["output"]
+    assert data["operations"][0]["memory"]["tracemalloc_peak_bytes"] is None
+
+
+def test_overrides_and_failing_operation_exit_one(
+    write_suite: Callable[..., Path], suite_dir: Path
+) -> None:
+    path = write_suite(
+        FAST
+        + """
+[[operations]]
+name = "ok"
+target = "faulty_ops:sync_noop"
+
+[[operations]]
+name = "bad"
+target = "faulty_ops:raises"
+"""
+    )
+    done = benchtui("run", str(path), "--iterations", "200", "--no-save", "--json", "-", "-q",
+                    cwd=suite_dir)
+    assert done.returncode == 1
+    ops = {op["operation"]: op for op in json.loads(done.stdout)["operations"]}
+    assert ops["ok"]["iterations"] == 200 and ops["ok"]["status"] == "ok"
+    assert ops["bad"]["status"] == "error" and ops["bad"]["errors"] == 200
+    assert ops["bad"]["error"]["type"] == "ValueError"
+
+
+def test_suite_errors_exit_two_with_a_located_message(
+    write_suite: Callable[..., Path], suite_dir: Path
+) -> None:
+    bad = write_suite('[[operations]]\nname = "a"\ntarget = "faulty_ops:sync_noop"\nwarmup = "x"\n')
+    done = benchtui("run", str(bad), "--no-save", cwd=suite_dir)
+    assert done.returncode == 2
+    assert "suite.toml:7" in done.stderr and "operation 'a'" in done.stderr
+    assert "key 'warmup'" in done.stderr and "Traceback" not in done.stderr
+
+    missing = write_suite('[[operations]]\nname = "m"\ntarget = "no_such_module:f"\n', "m.toml")
+    done = benchtui("run", str(missing), "--no-save", cwd=suite_dir)
+    assert done.returncode == 2
+    assert "operation 'm'" in done.stderr and "key 'target'" in done.stderr
+    assert "no_such_module" in done.stderr
+
+    done = benchtui("run", str(missing), "--op", "zzz", "--no-save", cwd=suite_dir)
+    assert done.returncode == 2 and "no operation named 'zzz'" in done.stderr
+
+    done = benchtui("run", str(suite_dir / "absent.toml"), cwd=suite_dir)
+    assert done.returncode == 2 and "file not found" in done.stderr
+
+    done = benchtui("run", str(missing), "--iterations", "0", cwd=suite_dir)
+    assert done.returncode == 2 and "iterations" in done.stderr
+
+
+def test_ctrl_c_cancels_cleanly(write_suite: Callable[..., Path], suite_dir: Path) -> None:
+    path = write_suite(
+        FAST
+        + """
+[[operations]]
+name = "hangs"
+target = "faulty_ops:hangs"
+
+[[operations]]
+name = "later"
+target = "faulty_ops:sync_noop"
+"""
+    )
+    out = suite_dir / "cancelled.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchtui", "run", str(path), "--no-save", "--json", str(out)],
+        cwd=suite_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            children = psutil.Process(process.pid).children(recursive=True)
+            if any("measure" in " ".join(c.cmdline()) for c in children):
+                break
+            time.sleep(0.05)
+        time.sleep(0.3)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    statuses = [op["status"] for op in json.loads(out.read_text())["operations"]]
+    assert statuses == ["cancelled", "cancelled"]
+    assert not [
+        p for p in psutil.process_iter(["cmdline"])
+        if "benchtui.runner.child" in " ".join(p.info["cmdline"] or []) and str(path.parent)
+        in " ".join(p.info["cmdline"] or [])
+    ]
+
+
+def test_list_shows_operations_and_errors(write_suite: Callable[..., Path], suite_dir: Path) -> None:
+    write_suite(FAST + '[[operations]]\nname = "alpha"\ntarget = "faulty_ops:sync_noop"\n')
+    (suite_dir / "broken.toml").write_text("[suite\n")
+    done = benchtui("list", str(suite_dir), cwd=suite_dir)
+    assert done.returncode == 2
+    assert "alpha" in done.stdout and "faulty_ops:sync_noop" in done.stdout
+    assert "broken.toml" in done.stderr
+
+
+def test_headless_path_never_imports_textual(
+    write_suite: Callable[..., Path], suite_dir: Path
+) -> None:
+    path = write_suite(FAST + '[[operations]]\nname = "a"\ntarget = "faulty_ops:sync_noop"\n')
+    code = (
+        "import sys\n"
+        "from benchtui.cli import main\n"
+        f"code = main(['run', {str(path)!r}, '--no-save', '--no-memory', '-q'])\n"
+        "assert code == 0, code\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'textual'], 'textual imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=suite_dir, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,333 @@
+"""Pilot tests of the TUI: selecting, editing, running a real child, cancelling, faults,
+quitting with a run in flight, broken suites and probe failures."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from conftest_tui import THEMES_DIR, child_pids, no_children, wait_until, write_suites
+from textual.widgets import Input, Log
+
+from benchtui.tracker import Tracker
+from benchtui.tui.app import BenchApp
+from benchtui.tui.messages import RunRequested
+from benchtui.tui.screens.confirm import ConfirmScreen
+from benchtui.tui.screens.help import HelpScreen
+from benchtui.tui.screens.live import LiveScreen
+from benchtui.tui.screens.suites import SuitesScreen
+from benchtui.tui.widgets.queue import QueueList
+from benchtui.tui.widgets.settings import SettingsForm
+from benchtui.tui.widgets.stats import StatsPane
+from benchtui.tui.widgets.suite_tree import SuiteTree
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def suites(tmp_path: Path) -> Path:
+    return write_suites(tmp_path / "suites")
+
+
+def make_app(paths: list[Path], tmp_path: Path, **kwargs) -> BenchApp:  # noqa: ANN003
+    return BenchApp(
+        paths,
+        theme_dirs=[THEMES_DIR],
+        label_for=lambda _folder: "v-test",
+        db=str(tmp_path / "history.sqlite"),
+        **kwargs,
+    )
+
+
+def tree_of(app: BenchApp) -> SuiteTree:
+    return app.screen.query_one(SuiteTree)
+
+
+def move_to(app: BenchApp, suite: str, op: str | None = None) -> None:
+    """Put the tree cursor on a suite node or one of its operations."""
+    tree = tree_of(app)
+    for line in range(tree.last_line + 1):
+        node = tree.get_node_at_line(line)
+        label = node.label.plain if node is not None else ""
+        data = getattr(node, "data", None)
+        key = getattr(data, "key", None)
+        if op is None and label == suite:
+            tree.cursor_line = line
+            return
+        if op is not None and key is not None and key[1] == op:
+            if tree.suites[key[0]].name == suite:
+                tree.cursor_line = line
+                return
+    raise AssertionError(f"{suite}/{op} not in the tree")
+
+
+async def choose(pilot, app: BenchApp, suite: str, *ops: str) -> None:  # noqa: ANN001
+    for op in ops:
+        move_to(app, suite, op)
+        await pilot.pause()
+        await pilot.press("space")
+    await pilot.pause()
+
+
+async def finished(pilot, app: BenchApp, timeout: float = 30.0) -> None:  # noqa: ANN001
+    await wait_until(pilot, lambda: app.session is not None and not app.session.in_flight, timeout)
+    await pilot.pause()
+
+
+async def test_selecting_and_editing_settings(suites: Path, tmp_path: Path) -> None:
+    app = make_app([suites / "tiny.toml"], tmp_path)
+    requests: list[RunRequested] = []
+
+    def hook(message: object) -> None:
+        # A message that bubbles is seen once per node; count it once.
+        if isinstance(message, RunRequested) and all(m is not message for m in requests):
+            requests.append(message)
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SuitesScreen)
+        move_to(app, "tiny", "add")
+        await pilot.press("space")
+        assert tree_of(app).selected == {(0, "add")}
+        # The highlighted operation's settings are in the form.
+        form = app.screen.query_one(SettingsForm)
+        assert form.raw()["iterations"] == "2000"
+        # A bad value is shown inline and blocks the run; the app does not crash.
+        field = app.screen.query_one("#field-warmup", Input)
+        field.value = "-5"
+        await pilot.pause()
+        error = str(app.screen.query_one("#settings-error").render())
+        assert "warmup" in error and ">= 0" in error
+        await pilot.press("r")
+        await pilot.pause()
+        assert not requests
+        # A good value becomes this run's override; the tree marks it as edited.
+        field.value = "7"
+        await pilot.pause()
+        app.screen.query_one("#field-iterations", Input).value = "500"
+        await pilot.pause()
+        assert (0, "add") in tree_of(app).edited
+        assert app.screen.query_one("#settings-error").render().plain == ""
+        app.screen.query_one("#label-input", Input).value = "my-label"
+        tree_of(app).focus()
+        await pilot.press("r")
+        await pilot.pause()
+        assert len(requests) == 1
+        (group,) = requests[0].groups
+        (op,) = group.operations
+        assert (op.warmup, op.iterations, op.duration) == (7, 500, None)
+        assert requests[0].label == "my-label"
+        # Selecting a whole suite with space on its node.
+        app.session.cancel()  # type: ignore[union-attr]
+        await finished(pilot, app)
+
+
+async def test_run_with_a_real_child_saves_to_the_tracker(suites: Path, tmp_path: Path) -> None:
+    app = make_app([suites / "tiny.toml"], tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await choose(pilot, app, "tiny", "add", "chatty")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, LiveScreen))
+        await finished(pilot, app)
+        view = app.session.view()  # type: ignore[union-attr]
+        assert [e.snapshot.status for e in view.entries] == ["ok", "ok"]
+        assert view.entries[0].snapshot.iterations == 2000
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        screen.refresh_view()
+        await pilot.pause()
+        # Browse the first operation's summary from the queue.
+        queue = screen.query_one(QueueList)
+        queue.focus()
+        queue.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.shown == (0, "add")
+        assert screen.query_one(StatsPane).snapshot.result is not None
+        queue.highlighted = 1
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert "tick from the operation" in "\n".join(screen.query_one(Log).lines)
+    async with await Tracker.open(tmp_path / "history.sqlite") as tracker:
+        print(await tracker.labels()); assert await tracker.count_runs(label="v-test") == 1
+    assert await no_children()
+
+
+async def test_cancel_kills_the_child_within_a_second(suites: Path, tmp_path: Path) -> None:
+    app = make_app([suites / "tiny.toml"], tmp_path, save=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await choose(pilot, app, "tiny", "slow", "add")
+        await pilot.press("r")
+
+        def measuring() -> bool:
+            view = app.session.view()  # type: ignore[union-attr]
+            return view.entries[0].snapshot.iterations > 0
+
+        await wait_until(pilot, measuring)
+        assert child_pids()
+        await pilot.press("c")
+        assert await no_children(timeout=1.0), "the child outlived cancel by more than 1 s"
+        await finished(pilot, app, timeout=5)
+        view = app.session.view()  # type: ignore[union-attr]
+        assert [e.snapshot.status for e in view.entries] == ["cancelled", "cancelled"]
+        # The next run works.
+        assert isinstance(app.screen, LiveScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        tree_of(app).select_keys({(0, "add")})
+        await pilot.press("r")
+        await finished(pilot, app)
+        assert app.session.view().entries[0].snapshot.status == "ok"  # type: ignore[union-attr]
+
+
+async def test_faults_show_in_the_ui_and_the_app_stays_up(suites: Path, tmp_path: Path) -> None:
+    app = make_app([suites / "faults.toml"], tmp_path, save=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        move_to(app, "faults")
+        await pilot.press("space")  # the whole suite
+        await pilot.press("r")
+        await finished(pilot, app, timeout=40)
+        view = app.session.view()  # type: ignore[union-attr]
+        statuses = {e.snapshot.operation: e.snapshot.status for e in view.entries}
+        assert statuses == {
+            "raises": "error",
+            "crashes": "crashed",
+            "hangs": "timeout",
+            "flood": "ok",
+            "add": "ok",
+        }
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        screen.pinned = (0, "raises")
+        screen.refresh_view()
+        await pilot.pause(0.3)
+        log_text = "\n".join(screen.query_one(Log).lines)
+        assert "ValueError: deliberate failure" in log_text
+        assert "deliberate failure" in str(screen.query_one("#error-head").render())
+        screen.pinned = (0, "flood")
+        screen.refresh_view()
+        await pilot.pause(0.3)
+        assert "yyyy" in "\n".join(screen.query_one(Log).lines)
+        queue_text = " ".join(str(o.prompt) for o in screen.query_one(QueueList).options)
+        assert "crashed" in queue_text and "timeout" in queue_text
+    assert await no_children()
+
+
+async def test_quit_with_a_run_in_flight_asks_then_kills(suites: Path, tmp_path: Path) -> None:
+    app = make_app([suites / "tiny.toml"], tmp_path, save=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await choose(pilot, app, "tiny", "slow")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: bool(child_pids()))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # stay: the run goes on
+        await pilot.pause()
+        assert app.session is not None and app.session.in_flight
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not app.is_running, timeout=5)
+    assert await no_children(timeout=1.0)
+
+
+async def test_bad_paths_and_malformed_suites_show_in_the_tree(
+    suites: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[suite\nname = 'x'\n")
+    missing = tmp_path / "nowhere"
+    app = make_app([suites / "tiny.toml", broken, missing], tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = tree_of(app)
+        labels = [tree.get_node_at_line(i).label.plain for i in range(tree.last_line + 1)]
+        assert "tiny" in labels and "broken.toml" in labels and "nowhere" in labels
+        assert any("not loaded" in n.message or "not loaded" in (n.title or "")
+                   for n in app._notifications)
+        move_to(app, "broken.toml")
+        await pilot.pause()
+        assert "malformed TOML" in str(app.screen.query_one("#op-description").render())
+
+
+async def test_probe_problems_stop_the_run_and_show_in_the_ui(
+    suites: Path, tmp_path: Path
+) -> None:
+    bad = suites / "bad_ref.toml"
+    bad.write_text(
+        '[suite]\nname = "badref"\n[[operations]]\nname = "ghost"\n'
+        'target = "tiny_ops:no_such_function"\niterations = 10\n'
+    )
+    app = make_app([bad], tmp_path, save=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await choose(pilot, app, "badref", "ghost")
+        await pilot.press("r")
+        await finished(pilot, app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SuitesScreen)
+        assert any("no_such_function" in p for p in screen.problems)
+        assert "no_such_function" in str(screen.query_one("#problems").render())
+
+
+async def test_help_and_keymap(suites: Path, tmp_path: Path) -> None:
+    from benchtui.tui.config import Config
+
+    config = Config(keymap={"benchtui.run": "f5", "benchtui.nonsense": "x"})
+    app = make_app([suites / "tiny.toml"], tmp_path, config=config)
+    requests: list[RunRequested] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, RunRequested) and all(m is not message for m in requests):
+            requests.append(message)
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await pilot.pause()
+        assert any("benchtui.nonsense" in n.message for n in app._notifications)
+        await choose(pilot, app, "tiny", "add")
+        await pilot.press("r")  # no longer bound
+        await pilot.pause()
+        assert not requests
+        await pilot.press("f5")
+        await pilot.pause()
+        assert len(requests) == 1
+        await finished(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "f5" in str(app.screen.query_one("Static").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_ui_answers_keys_while_a_run_streams(suites: Path, tmp_path: Path) -> None:
+    app = make_app([suites / "tiny.toml"], tmp_path, save=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await choose(pilot, app, "tiny", "slow")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: bool(child_pids()))
+        loop = asyncio.get_running_loop()
+        for _ in range(5):
+            started = loop.time()
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert loop.time() - started < 0.5
+        app.session.cancel()  # type: ignore[union-attr]
+        await finished(pilot, app)
