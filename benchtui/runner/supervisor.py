@@ -188,7 +188,7 @@ class Supervisor:
 
         read_fd, write_fd = os.pipe()
         spec = {
-            "suite_folder": str(self.suite.folder),
+            "suite_folder": str(self.suite.folder.resolve()),
             "target": op.target,
             "setup": op.setup,
             "teardown": op.teardown,
@@ -214,7 +214,7 @@ class Supervisor:
                 pass_fds=(write_fd,),
                 start_new_session=True,
                 env=_child_env(),
-                cwd=str(self.suite.folder),
+                cwd=str(self.suite.folder.resolve()),
             )
         except OSError as exc:
             os.close(read_fd)
@@ -498,7 +498,7 @@ async def probe_operations(
 ) -> list[SuiteError]:
     """Check in a child process that every target/setup/teardown resolves to a callable."""
     spec = {
-        "suite_folder": str(suite.folder),
+        "suite_folder": str(suite.folder.resolve()),
         "operations": [
             {"name": op.name, "target": op.target, "setup": op.setup, "teardown": op.teardown}
             for op in operations
@@ -514,7 +514,7 @@ async def probe_operations(
             pass_fds=(write_fd,),
             start_new_session=True,
             env=_child_env(),
-            cwd=str(suite.folder),
+            cwd=str(suite.folder.resolve()),
         )
     finally:
         os.close(write_fd)
