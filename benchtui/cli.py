@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("benchtui.commands.compare", "compare two versions: faster, slower or noise"),
     "export": ("benchtui.commands.export", "write tracked runs as JSON"),
     "import": ("benchtui.commands.importer", "merge runs from JSON files into the tracker"),
+    "demo": ("benchtui.commands.demo", "record three real versions of a sample change to explore"),
 }
 
 
@@ -53,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in args_list if not a.startswith("-")), None)
     if first is None and not any(a in ("-h", "--help", "--version") for a in args_list):
-        return _launch_tui([])
+        return _launch_tui(args_list)  # flags only, e.g. `benchtui --theme nord`
     if first not in COMMANDS and not any(a in ("-h", "--help", "--version") for a in args_list):
         # `benchtui PATH...` opens the TUI on those suites.
         return _launch_tui(args_list)

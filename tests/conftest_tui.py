@@ -38,7 +38,7 @@ from benchtui.tui.session import QueueEntry, RunView
 
 THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
 
-TINY_OPS = '''
+TINY_OPS = """
 import os
 import sys
 import time
@@ -70,7 +70,7 @@ def hangs():
 
 def slow():
     time.sleep(0.002)
-'''
+"""
 
 TINY_SUITE = """
 [suite]

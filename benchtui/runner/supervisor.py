@@ -398,6 +398,8 @@ class Supervisor:
                 rss = process.memory_info().rss
             except psutil.Error:
                 return
+            if not rss:  # a zombie that exited between two samples reads as 0
+                return
             put(MemoryReading(child.operation.name, time.monotonic() - started, rss_bytes=rss))
             await asyncio.sleep(RSS_INTERVAL_S)
 

@@ -1,0 +1,1 @@
+"""The TUI's screens: suites (choose and edit), live run, help, and the quit confirmation."""
