@@ -6,7 +6,7 @@ import dataclasses
 import json
 import math
 import sqlite3
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -212,6 +212,53 @@ async def test_verdicts_are_cached_and_invalidated(
     assert len(calls) == 6
 
 
+async def test_history_does_not_wait_for_a_busy_file(tmp_path: Path) -> None:
+    # Another process holds the write lock: history still answers at once (verdicts are
+    # computed; caching them is skipped rather than waiting out the 30 s busy timeout).
+    import time
+
+    path = tmp_path / "h.sqlite"
+    async with await Tracker.open(path) as t:
+        await save_versions(t, ["v1", "v2"], runs=1)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            rows = await t.history()
+            assert time.monotonic() - started < 5
+            assert all(r.verdict for r in rows if r.previous)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await t.history()  # now it can cache
+
+
+async def test_verdict_cache_holds_with_many_runs(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Verdicts pool at most the newest MAX_SAMPLE_RUNS runs; the cache key must agree.
+    from benchtui.tracker.rows import MAX_SAMPLE_RUNS
+
+    runs = [
+        synthetic_run("v1", {"parse": 1e4}, started_at=i, seed=i, histogram=False, rounds=5)
+        for i in range(MAX_SAMPLE_RUNS + 3)
+    ]
+    runs.append(synthetic_run("v2", {"parse": 1e4}, started_at=99, seed=99, histogram=False))
+    await tracker.import_runs(runs)
+    calls = []
+    real = stats.judge
+
+    def counting(a, b, **kwargs):
+        calls.append((len(a), len(b)))
+        return real(a, b, **kwargs)
+
+    monkeypatch.setattr(stats, "judge", counting)
+    first = await tracker.history()
+    again = await tracker.history()
+    assert calls == [(MAX_SAMPLE_RUNS, 1)]
+    assert first == again and first[-1].verdict.n_a == MAX_SAMPLE_RUNS * 5
+
+
 async def test_compare(tracker: Tracker) -> None:
     await save_versions(tracker, ["v1", "v2"], slow={"v2": 1.2})
     result = await tracker.compare("v1", "v2")
@@ -354,7 +401,12 @@ names = st.text(
 ints = st.integers(min_value=0, max_value=2**62)
 floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
 maybe_ints = st.none() | ints
-ZONES = [None, timezone.utc, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=8))]
+ZONES = [
+    None,
+    timezone.utc,
+    timezone(timedelta(hours=5, minutes=30)),
+    timezone(timedelta(hours=-8)),
+]
 
 
 @st.composite
@@ -413,7 +465,9 @@ def run_results(draw: st.DrawFn) -> RunResult:
         suite=draw(names),
         suite_path=draw(st.text(max_size=20)),
         label=draw(names),
-        started_at=draw(st.datetimes(timezones=st.sampled_from(ZONES))).isoformat(),
+        started_at=draw(
+            st.datetimes(min_value=datetime(1970, 1, 2), timezones=st.sampled_from(ZONES))
+        ).isoformat(),
         finished_at=draw(st.text(max_size=30)),
         environment=draw(st.dictionaries(names, st.text(max_size=10) | st.booleans(), max_size=3)),
         operations=tuple(draw(operation_results(n)) for n in op_names),
