@@ -155,8 +155,7 @@ target = "faulty_ops:sync_noop"
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            children = psutil.Process(process.pid).children(recursive=True)
-            if any("measure" in " ".join(c.cmdline()) for c in children):
+            if any("measure" in _cmdline(c) for c in _children(process.pid)):
                 break
             time.sleep(0.05)
         time.sleep(0.3)
@@ -174,6 +173,21 @@ target = "faulty_ops:sync_noop"
         if "benchtui.runner.child" in " ".join(p.info["cmdline"] or []) and str(path.parent)
         in " ".join(p.info["cmdline"] or [])
     ]
+
+
+def _children(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _cmdline(process: psutil.Process) -> str:
+    # A child may exit (or be a zombie) between listing and reading: that is not a failure.
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
 
 
 def test_list_shows_operations_and_errors(write_suite: Callable[..., Path], suite_dir: Path) -> None:

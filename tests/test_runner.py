@@ -46,11 +46,16 @@ def by_name(result: RunResult) -> dict[str, OperationResult]:
     return {op.operation: op for op in result.operations}
 
 
+def _cmdline(process: psutil.Process) -> str:
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:  # exited or a zombie between listing and reading
+        return ""
+
+
 def _no_children_left() -> bool:
     me = psutil.Process()
-    return not [
-        p for p in me.children(recursive=True) if "benchtui.runner.child" in " ".join(p.cmdline())
-    ]
+    return not [p for p in me.children(recursive=True) if "benchtui.runner.child" in _cmdline(p)]
 
 
 def test_known_duration_is_measured_accurately(write_suite: Callable[..., Path]) -> None:
@@ -413,7 +418,7 @@ def test_worker_dies_with_its_parent(write_suite: Callable[..., Path], tmp_path:
         worker = None
         while time.monotonic() < deadline and worker is None:
             for child in psutil.Process(parent.pid).children():
-                if "benchtui.runner.child" in " ".join(child.cmdline()):
+                if "benchtui.runner.child" in _cmdline(child):
                     worker = child
             time.sleep(0.05)
         assert worker is not None

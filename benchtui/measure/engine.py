@@ -361,20 +361,24 @@ class Engine:
     async def _memory_phase(self) -> dict[str, Any]:
         n = self.settings.memory_iterations
         self.emit("phase", phase="memory", planned_iterations=n)
+        step = max(1, n // MEMORY_CHECKPOINTS)
+        # Readings go into arrays sized before tracing starts: a growing list of ints would
+        # itself be traced and show up as a leak of ~2 bytes per iteration in every operation.
+        capacity = n // step + 2
+        xs = array.array("q", bytes(8 * capacity))
+        ys = array.array("q", bytes(8 * capacity))
+        points = 0
+        fit_from = int(n * 0.4)
+        fit_snapshot: tracemalloc.Snapshot | None = None
         gc.collect()
         call, state = await self._with_state()
         tracemalloc.start(1)
         try:
-            # A few untraced-for-the-fit calls first: lazy imports and first-use caches.
+            # A few calls before the readings: lazy imports and first-use caches.
             for _ in range(min(10, n)):
                 await self._traced_call(call)
             gc.collect()
             tracemalloc.reset_peak()
-            step = max(1, n // MEMORY_CHECKPOINTS)
-            xs: list[int] = []
-            ys: list[int] = []
-            fit_snapshot: tracemalloc.Snapshot | None = None
-            fit_from = int(n * 0.4)
             done = 0
             while done < n:
                 batch = min(step, n - done)
@@ -382,24 +386,27 @@ class Engine:
                     await self._traced_call(call)
                 done += batch
                 gc.collect()
-                current, peak = tracemalloc.get_traced_memory()
-                xs.append(done)
-                ys.append(current)
-                self.emit("traced", iteration=done, current=current, peak=peak)
                 if fit_snapshot is None and done >= fit_from:
+                    # Taken before this reading: the snapshot's own objects are traced, and
+                    # must shift every reading of the fitted window alike, not start inside it.
                     fit_snapshot = tracemalloc.take_snapshot()
+                current, peak = tracemalloc.get_traced_memory()
+                xs[points] = done
+                ys[points] = current
+                points += 1
+                self.emit("traced", iteration=done, current=current, peak=peak)
             current, peak = tracemalloc.get_traced_memory()
-            estimate = estimate_leak(xs, ys)
-            sites: list[dict[str, Any]] = []
-            if estimate.leaking and fit_snapshot is not None:
-                after = tracemalloc.take_snapshot()
-                sites = [
-                    {"site": site, "size_bytes": size, "count": count}
-                    for site, size, count in top_growth_sites(fit_snapshot, after)
-                ]
+            after = tracemalloc.take_snapshot() if fit_snapshot is not None else None
         finally:
             tracemalloc.stop()
             await self._teardown(state)
+        estimate = estimate_leak(list(xs[:points]), list(ys[:points]))
+        sites: list[dict[str, Any]] = []
+        if estimate.leaking and fit_snapshot is not None and after is not None:
+            sites = [
+                {"site": site, "size_bytes": size, "count": count}
+                for site, size, count in top_growth_sites(fit_snapshot, after)
+            ]
         return {
             "tracemalloc_peak_bytes": peak,
             "tracemalloc_current_bytes": current,

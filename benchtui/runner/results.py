@@ -7,7 +7,7 @@ draws or stores anything.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA = "benchtui.run/1"
@@ -97,10 +97,25 @@ class OperationResult:
         return self.status == "ok"
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["rounds"] = [asdict(r) for r in self.rounds]
-        data["memory"]["leak_sites"] = [asdict(s) for s in self.memory.leak_sites]
-        return data
+        # Built by hand: dataclasses.asdict deep-copies every round and dominated save time.
+        memory = dict(vars(self.memory))
+        memory["leak_sites"] = [dict(vars(site)) for site in self.memory.leak_sites]
+        return {
+            "operation": self.operation,
+            "status": self.status,
+            "iterations": self.iterations,
+            "errors": self.errors,
+            "total_time_s": self.total_time_s,
+            "throughput_per_s": self.throughput_per_s,
+            "latency_ns": dict(vars(self.latency_ns)),
+            "histogram": self.histogram,
+            "rounds": [dict(vars(r)) for r in self.rounds],
+            "memory": memory,
+            "error": dict(vars(self.error)) if self.error is not None else None,
+            "output": self.output,
+            "exit_code": self.exit_code,
+            "settings": json_copy(self.settings),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OperationResult:
@@ -168,6 +183,15 @@ class RunResult:
             environment=dict(data.get("environment") or {}),
             operations=tuple(OperationResult.from_dict(op) for op in data["operations"]),
         )
+
+
+def json_copy(value: Any) -> Any:
+    """A copy of plain JSON-like data (dicts and lists copied, leaves shared)."""
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_copy(v) for v in value]
+    return value
 
 
 def worst_status(statuses: Any) -> str:
