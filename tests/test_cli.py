@@ -190,7 +190,9 @@ def _cmdline(process: psutil.Process) -> str:
         return ""
 
 
-def test_list_shows_operations_and_errors(write_suite: Callable[..., Path], suite_dir: Path) -> None:
+def test_list_shows_operations_and_errors(
+    write_suite: Callable[..., Path], suite_dir: Path
+) -> None:
     write_suite(FAST + '[[operations]]\nname = "alpha"\ntarget = "faulty_ops:sync_noop"\n')
     (suite_dir / "broken.toml").write_text("[suite\n")
     done = benchtui("list", str(suite_dir), cwd=suite_dir)

@@ -330,7 +330,9 @@ target = "faulty_ops:sync_noop"
     assert _no_children_left()
 
 
-def test_grandchildren_die_with_the_worker(write_suite: Callable[..., Path], suite_dir: Path) -> None:
+def test_grandchildren_die_with_the_worker(
+    write_suite: Callable[..., Path], suite_dir: Path
+) -> None:
     (suite_dir / "spawner.py").write_text(
         "import subprocess, sys, time\n"
         "def spawn():\n"
