@@ -68,6 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(module.main(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `benchtui history --json | head`: the reader left; exit quietly, as Unix tools do.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _launch_tui(argv: list[str]) -> int:
