@@ -177,6 +177,8 @@ _KEY_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
 }
 OPERATION_KEYS = frozenset(_KEY_TYPES)
 _DEFAULTABLE_KEYS = OPERATION_KEYS - {"name", "target", "description"}
+# Pairs of keys that say the same thing two ways: a table may set one of each pair.
+_EXCLUSIVE = (("iterations", "duration"), ("warmup", "warmup_time"))
 _SUITE_KEYS = frozenset({"name", "description"})
 _TOP_KEYS = frozenset({"suite", "defaults", "operations"})
 
@@ -271,13 +273,14 @@ def parse_suite(text: str, path: Path | str = "<suite>") -> Suite:
                 line=locator.key_line(key),
             )
         _check_type(key, value, path=path, operation=None, line=locator.key_line(key))
-    if "iterations" in defaults and "duration" in defaults:
-        raise SuiteError(
-            "set 'iterations' or 'duration', not both",
-            path=path,
-            key="duration",
-            line=locator.key_line("duration"),
-        )
+    for first, second in _EXCLUSIVE:
+        if first in defaults and second in defaults:
+            raise SuiteError(
+                f"set '{first}' or '{second}', not both",
+                path=path,
+                key=second,
+                line=locator.key_line(second),
+            )
 
     raw_ops = data.get("operations")
     if raw_ops is None:
@@ -337,21 +340,23 @@ def _parse_operation(
             key="target",
             line=locator.operation_line(index),
         )
-    if "iterations" in raw and "duration" in raw:
-        raise SuiteError(
-            "set 'iterations' or 'duration', not both",
-            path=path,
-            operation=label,
-            key="duration",
-            line=locator.operation_key_line(index, "duration"),
-        )
+    for first, second in _EXCLUSIVE:
+        if first in raw and second in raw:
+            raise SuiteError(
+                f"set '{first}' or '{second}', not both",
+                path=path,
+                operation=label,
+                key=second,
+                line=locator.operation_key_line(index, second),
+            )
 
     merged: dict[str, Any] = dict(defaults)
-    # An operation's own iterations/duration replaces the other one inherited from [defaults].
-    if "iterations" in raw:
-        merged.pop("duration", None)
-    if "duration" in raw:
-        merged.pop("iterations", None)
+    # An operation's own choice replaces the other one of the pair inherited from [defaults].
+    for first, second in _EXCLUSIVE:
+        if first in raw:
+            merged.pop(second, None)
+        if second in raw:
+            merged.pop(first, None)
     merged.update(raw)
     if "iterations" in merged:
         merged.setdefault("duration", None)
@@ -400,6 +405,7 @@ def _check_settings(
         fail("duration", "set 'iterations' or 'duration', not both")
     if op.iterations is None and op.duration is None:
         fail("iterations", "set 'iterations' or 'duration'")
+
     checks: list[tuple[str, bool, str]] = [
         ("warmup", op.warmup >= 0, "must be >= 0"),
         ("warmup_time", op.warmup_time is None or op.warmup_time >= 0, "must be >= 0"),

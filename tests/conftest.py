@@ -116,6 +116,32 @@ def add(a, b):
 
 
 NOT_CALLABLE = 42
+
+
+def sleep_200ms():
+    time.sleep(0.2)
+
+
+def raises_keyboard_interrupt():
+    raise KeyboardInterrupt
+
+
+class UnprintableError(Exception):
+    def __str__(self):
+        raise RuntimeError("str() fails too")
+
+
+def raises_unprintable():
+    raise UnprintableError()
+
+
+def escapes_the_group():
+    import subprocess
+
+    # A descendant in a session of its own, holding the worker's stdout open.
+    subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True
+    )
 '''
 
 

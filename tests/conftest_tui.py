@@ -162,7 +162,7 @@ def child_pids() -> set[int]:
     found = set()
     for proc in me.children(recursive=True):
         try:
-            if "benchtui.runner.child" in " ".join(proc.cmdline()):
+            if "runner/child.py" in " ".join(proc.cmdline()):
                 found.add(proc.pid)
         except psutil.Error:
             continue

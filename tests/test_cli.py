@@ -170,7 +170,7 @@ target = "faulty_ops:sync_noop"
     assert statuses == ["cancelled", "cancelled"]
     assert not [
         p for p in psutil.process_iter(["cmdline"])
-        if "benchtui.runner.child" in " ".join(p.info["cmdline"] or []) and str(path.parent)
+        if "runner/child.py" in " ".join(p.info["cmdline"] or []) and str(path.parent)
         in " ".join(p.info["cmdline"] or [])
     ]
 
@@ -215,3 +215,22 @@ def test_headless_path_never_imports_textual(
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=suite_dir, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_markup_in_names_and_messages_is_shown_verbatim(
+    write_suite: Callable[..., Path], suite_dir: Path
+) -> None:
+    path = write_suite(FAST + '[[operations]]\nname = "[/b]op"\ntarget = "faulty_ops:raises"\n')
+    done = benchtui("run", str(path), "--no-save", "--no-memory", cwd=suite_dir)
+    assert done.returncode == 1, done.stderr
+    assert "[/b]op" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_unsaved_run_is_not_a_success(write_suite: Callable[..., Path], suite_dir: Path) -> None:
+    path = write_suite(FAST + '[[operations]]\nname = "a"\ntarget = "faulty_ops:sync_noop"\n')
+    (suite_dir / "text.db").write_text("not a database\n")
+    done = benchtui("run", str(path), "--db", str(suite_dir / "text.db"), "--no-memory", "-q",
+                    cwd=suite_dir)
+    assert done.returncode == 2
+    assert "not saved" in done.stderr
+    assert (suite_dir / "text.db").read_text() == "not a database\n"

@@ -55,7 +55,7 @@ def _cmdline(process: psutil.Process) -> str:
 
 def _no_children_left() -> bool:
     me = psutil.Process()
-    return not [p for p in me.children(recursive=True) if "benchtui.runner.child" in _cmdline(p)]
+    return not [p for p in me.children(recursive=True) if "runner/child.py" in _cmdline(p)]
 
 
 def test_known_duration_is_measured_accurately(write_suite: Callable[..., Path]) -> None:
@@ -420,7 +420,7 @@ def test_worker_dies_with_its_parent(write_suite: Callable[..., Path], tmp_path:
         worker = None
         while time.monotonic() < deadline and worker is None:
             for child in psutil.Process(parent.pid).children():
-                if "benchtui.runner.child" in _cmdline(child):
+                if "runner/child.py" in _cmdline(child):
                     worker = child
             time.sleep(0.05)
         assert worker is not None
@@ -430,3 +430,92 @@ def test_worker_dies_with_its_parent(write_suite: Callable[..., Path], tmp_path:
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_descendant_in_its_own_session_neither_blocks_nor_survives(
+    write_suite: Callable[..., Path],
+) -> None:
+    path = write_suite(
+        """
+[[operations]]
+name = "escapes"
+target = "faulty_ops:escapes_the_group"
+iterations = 2
+warmup = 0
+rounds = 1
+memory = false
+timeout = 20
+"""
+    )
+    import time
+
+    started = time.monotonic()
+    op = by_name(run(path))["escapes"]
+    assert op.status == "ok"
+    assert time.monotonic() - started < 10  # not held until the sleeper's 600 s are over
+    leftovers = [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if "time.sleep(600)" in " ".join(p.info["cmdline"] or [])
+    ]
+    assert not leftovers
+
+
+def test_unusual_exceptions_count_as_call_errors(write_suite: Callable[..., Path]) -> None:
+    path = write_suite(
+        FAST
+        + """
+[[operations]]
+name = "interrupt"
+target = "faulty_ops:raises_keyboard_interrupt"
+
+[[operations]]
+name = "unprintable"
+target = "faulty_ops:raises_unprintable"
+"""
+    )
+    ops = by_name(run(path))
+    assert ops["interrupt"].status == "error" and ops["interrupt"].errors == 2000
+    assert ops["interrupt"].error and ops["interrupt"].error.type == "KeyboardInterrupt"
+    unprintable = ops["unprintable"]
+    assert unprintable.status == "error" and unprintable.errors == 2000
+    assert unprintable.error and "str() failed" in unprintable.error.message
+
+
+def test_slow_operation_memory_phase_fits_its_timeout(write_suite: Callable[..., Path]) -> None:
+    path = write_suite(
+        """
+[[operations]]
+name = "slow"
+target = "faulty_ops:sleep_200ms"
+iterations = 3
+warmup = 0
+timeout = 10
+"""
+    )
+    op = by_name(run(path))["slow"]
+    assert op.status == "ok", op.error
+    assert op.memory.iterations is not None and 3 <= op.memory.iterations < 1000
+
+
+def test_module_shadowing_a_loaded_one_is_reported(suite_dir: Path) -> None:
+    (suite_dir / "json.py").write_text("def f():\n    return 1\n")
+    (suite_dir / "shadow.toml").write_text(
+        '[suite]\nname = "s"\n[[operations]]\nname = "op"\ntarget = "json:f"\n'
+    )
+    suite = load_suite(suite_dir / "shadow.toml")
+    [problem] = asyncio.run(probe_operations(suite, suite.operations))
+    assert problem.operation == "op" and problem.key == "target"
+    assert "rename your module" in str(problem)
+
+
+def test_import_that_hangs_is_named(suite_dir: Path) -> None:
+    (suite_dir / "slow_import.py").write_text("import time\ntime.sleep(600)\ndef f(): pass\n")
+    (suite_dir / "hang.toml").write_text(
+        '[suite]\nname = "s"\n[[operations]]\nname = "op"\ntarget = "slow_import:f"\n'
+        "timeout = 2\n"
+    )
+    suite = load_suite(suite_dir / "hang.toml")
+    [problem] = asyncio.run(probe_operations(suite, suite.operations))
+    assert problem.operation == "op" and problem.key == "target"
+    assert "took longer than 2 s" in str(problem)

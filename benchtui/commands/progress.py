@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -64,7 +65,7 @@ async def watch(supervisor: Supervisor, names: list[str], console: Console) -> N
     width = max((len(n) for n in names), default=8)
     tasks: dict[str, TaskID] = {
         name: progress.add_task(
-            "", total=1.0, name=name.ljust(width), detail="pending", start=False
+            "", total=1.0, name=escape(name.ljust(width)), detail="pending", start=False
         )
         for name in names
     }
@@ -107,7 +108,7 @@ WIDE_ENOUGH = 130
 
 def summary_table(result: RunResult, width: int = 200) -> Table:
     table = Table(
-        title=f"{result.suite} · {result.label}",
+        title=escape(f"{result.suite} · {result.label}"),
         title_justify="left",
         header_style="bold",
         show_edge=False,
@@ -120,7 +121,7 @@ def summary_table(result: RunResult, width: int = 200) -> Table:
         has_latency = op.iterations > op.errors
         rows.append(
             {
-                "operation": op.operation,
+                "operation": escape(op.operation),
                 "status": _status(op),
                 "iter": fmt.count(op.iterations),
                 "err": fmt.count(op.errors),
@@ -151,20 +152,21 @@ def print_summary(result: RunResult, console: Console, *, verbose: bool = False)
     console.print(summary_table(result, console.width))
     for op in result.operations:
         if op.memory.leak_detected and op.memory.leak_sites:
-            console.print(f"\n[bold]{op.operation}[/] leaks; growing allocation sites:")
+            console.print(f"\n[bold]{escape(op.operation)}[/] leaks; growing allocation sites:")
             for site in op.memory.leak_sites:
                 console.print(
-                    f"  {fmt.size_bytes(site.size_bytes):>10}  {site.count:>7} blocks  {site.site}"
+                    f"  {fmt.size_bytes(site.size_bytes):>10}  {site.count:>7} blocks  "
+                    f"{escape(site.site)}"
                 )
         if op.error is not None and (verbose or op.status != "ok" or op.errors):
             console.print(
-                f"\n[bold]{op.operation}[/] [red]{op.error.type}: {op.error.message}[/]",
-                markup=True,
+                f"\n[bold]{escape(op.operation)}[/] "
+                f"[red]{escape(op.error.type)}: {escape(op.error.message)}[/]",
             )
             if verbose and op.error.traceback:
                 console.print(op.error.traceback, markup=False)
         if verbose and op.output:
-            console.print(f"\n[bold]{op.operation}[/] output:")
+            console.print(f"\n[bold]{escape(op.operation)}[/] output:")
             console.print(op.output, markup=False, highlight=False)
     if not verbose and any(op.output for op in result.operations):
         console.print("\n[dim]operations printed output; --verbose shows it[/]")

@@ -3,7 +3,7 @@
 The headless face of the supervisor's event stream: progress bars drawn from live snapshots
 a few times a second, a summary table at the end, ``--json`` for machines, and the run saved to
 the tracker unless ``--no-save``. Exit codes: 0 all ok, 1 some operation not ok, 2 usage or
-suite error, 130 cancelled with Ctrl+C.
+suite error (or the run could not be written or saved), 130 cancelled with Ctrl+C.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
+
 from benchtui.runner.results import RunResult
 from benchtui.suite import Operation, Suite, SuiteError, load_suite
 
 EXIT_OK, EXIT_NOT_OK, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
-REFRESH_S = 0.25
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -73,7 +74,7 @@ def main(args: argparse.Namespace) -> int:
         suite = load_suite(args.suite)
         operations = select_operations(suite, args)
     except SuiteError as exc:
-        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        console_err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         return EXIT_USAGE
     return asyncio.run(_run(suite, operations, args))
 
@@ -85,12 +86,13 @@ async def _run(suite: Suite, operations: tuple[Operation, ...], args: argparse.N
     problems = await probe_operations(suite, operations)
     if problems:
         for problem in problems:
-            err.print(f"[bold red]error:[/] {problem}", highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False)
         return EXIT_USAGE
     label = args.label or await asyncio.to_thread(_default_label, suite)
     supervisor = Supervisor(suite, operations, label=label)
     loop = asyncio.get_running_loop()
-    # Non-Unix loops have no signal handlers; Ctrl+C then raises KeyboardInterrupt instead.
+    # Ctrl+C cancels the run; the handler stays until the run is written and saved, so a
+    # second, impatient Ctrl+C cannot interrupt the save (which is one transaction anyway).
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, supervisor.cancel)
     try:
@@ -100,22 +102,22 @@ async def _run(suite: Suite, operations: tuple[Operation, ...], args: argparse.N
             from benchtui.commands.progress import watch
 
             await watch(supervisor, [op.name for op in operations], err)
+        result = supervisor.result
+        assert result is not None
+        if not args.quiet:
+            from benchtui.commands.progress import print_summary
+
+            print_summary(result, _console(stderr=args.json == "-"), verbose=args.verbose)
+        written = _write_json(result, args.json, err) if args.json else True
+        saved = await _save(result, args, err) if not args.no_save else True
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
-    result = supervisor.result
-    assert result is not None
-    if not args.quiet:
-        from benchtui.commands.progress import print_summary
-
-        print_summary(result, _console(stderr=args.json == "-"), verbose=args.verbose)
-    if args.json:
-        _write_json(result, args.json, err)
-    if not args.no_save:
-        await _save(result, args, err)
     if supervisor.cancelled:
         err.print("[yellow]cancelled[/]")
         return EXIT_CANCELLED
+    if not (written and saved):
+        return EXIT_USAGE  # the measurement is fine, but where it was to go is not
     return EXIT_OK if result.status == "ok" else EXIT_NOT_OK
 
 
@@ -125,23 +127,25 @@ def _default_label(suite: Suite) -> str:
     return default_label(suite.folder)
 
 
-def _write_json(result: RunResult, target: str, err: Any) -> None:
+def _write_json(result: RunResult, target: str, err: Any) -> bool:
     text = json.dumps(result.to_dict(), indent=2)
     if target == "-":
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
-        return
+        return True
     path = Path(target)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(text + "\n", encoding="utf-8")
         tmp.replace(path)
+        return True
     except OSError as exc:
-        err.print(f"[bold red]error:[/] cannot write {path}: {exc}")
+        err.print(f"[bold red]error:[/] cannot write {escape(str(path))}: {escape(str(exc))}")
+        return False
 
 
-async def _save(result: RunResult, args: argparse.Namespace, err: Any) -> None:
+async def _save(result: RunResult, args: argparse.Namespace, err: Any) -> bool:
     from benchtui.tracker import Tracker, TrackerError
     from benchtui.tracker.location import resolve_db_path
 
@@ -153,10 +157,13 @@ async def _save(result: RunResult, args: argparse.Namespace, err: Any) -> None:
         finally:
             await tracker.close()
     except TrackerError as exc:
-        err.print(f"[bold red]error:[/] run not saved: {exc}")
-        return
+        err.print(f"[bold red]error:[/] run not saved: {escape(str(exc))}")
+        return False
     if not args.quiet:
-        err.print(f"saved as [bold]{result.label}[/] to {path}", highlight=False)
+        err.print(
+            f"saved as [bold]{escape(result.label)}[/] to {escape(str(path))}", highlight=False
+        )
+    return True
 
 
 def _console(stderr: bool) -> Any:

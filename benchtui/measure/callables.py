@@ -25,16 +25,43 @@ class ResolveError(Exception):
         self.details = details
 
 
+_suite_folder: Path | None = None
+
+
 def add_suite_folder(folder: Path) -> None:
     """Suite modules are looked up in the suite's folder first, then on ``sys.path``."""
-    text = str(folder.resolve())
+    global _suite_folder
+    _suite_folder = folder.resolve()
+    text = str(_suite_folder)
     if text in sys.path:
         sys.path.remove(text)
     sys.path.insert(0, text)
 
 
+def _shadowed(module_name: str) -> str | None:
+    """A message when the suite folder holds a module that an already imported module of the
+    same name (the standard library's, benchtui's or a dependency's) hides."""
+    top = module_name.split(".")[0]
+    loaded = sys.modules.get(top)
+    if loaded is None or _suite_folder is None:
+        return None
+    mine = [_suite_folder / f"{top}.py", _suite_folder / top / "__init__.py"]
+    if not any(p.is_file() for p in mine):
+        return None
+    origin = getattr(loaded, "__file__", None) or "built in"
+    if origin != "built in" and Path(origin).resolve() in {p.resolve() for p in mine}:
+        return None
+    return (
+        f"'{top}' in the suite's folder has the name of a module Python or benchtui has "
+        f"already loaded ({origin}); rename your module"
+    )
+
+
 def resolve(key: str, reference: str) -> Callable[..., Any]:
     module_name, _, attribute_path = reference.partition(":")
+    shadow = _shadowed(module_name)
+    if shadow:
+        raise ResolveError(key, shadow)
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:

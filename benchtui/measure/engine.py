@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import array
 import asyncio
+import contextlib
 import functools
 import gc
 import inspect
@@ -41,7 +42,14 @@ PROGRESS_INTERVAL_NS = 100_000_000  # progress events ~10 times a second
 MAX_CHUNK = 16_384
 MEMORY_CHECKPOINTS = 25
 # Exceptions a measured call may raise that count as a failed call, not a broken engine.
-CALL_ERRORS = (Exception, SystemExit, asyncio.CancelledError)
+# KeyboardInterrupt too: the worker runs in its own session, so a real Ctrl+C never reaches it;
+# one raised by the operation is the operation's failure.
+CALL_ERRORS = (Exception, SystemExit, KeyboardInterrupt, asyncio.CancelledError)
+MESSAGE_CAP = 4_000
+TRACEBACK_CAP = 20_000
+# tracemalloc slows allocating code several times; used to fit the memory phase in its budget.
+TRACED_SLOWDOWN = 4.0
+MEMORY_BUDGET_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -66,11 +74,27 @@ class StageFailed(Exception):
 
 
 def error_info(exc: BaseException) -> dict[str, str]:
+    """Type, message and traceback of an exception, bounded in size and never raising."""
+    try:
+        message = str(exc)
+    except Exception:  # noqa: BLE001 - an exception whose __str__ fails is still an error
+        message = f"<{type(exc).__name__} whose str() failed>"
+    try:
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    except Exception:  # noqa: BLE001
+        trace = ""
     return {
         "type": type(exc).__name__,
-        "message": str(exc),
-        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+        "message": _clip(message, MESSAGE_CAP),
+        "traceback": _clip(trace, TRACEBACK_CAP),
     }
+
+
+def _clip(text: str, cap: int) -> str:
+    if len(text) <= cap:
+        return text
+    half = cap // 2
+    return f"{text[:half]}\n[... {len(text) - cap:,} characters not kept ...]\n{text[-half:]}"
 
 
 async def _maybe_await(value: Any) -> Any:
@@ -91,8 +115,11 @@ class Engine:
         params: dict[str, Any] | None = None,
         setup: Callable[..., Any] | None = None,
         teardown: Callable[..., Any] | None = None,
+        timeout: float | None = None,
     ) -> None:
         self.target = target
+        self.timeout_ns = int(timeout * 1e9) if timeout else None
+        self._started = clock()
         self.settings = settings
         self.emit = emit
         self.params = dict(params or {})
@@ -109,6 +136,8 @@ class Engine:
         self._per_call_ns = 1_000.0  # one call's latency incl. loop overhead, smoothed
         self._calibrated = False
         self._iterations = 0  # calls made in the timed phase, failed ones included
+        self._loop_ns = 0  # time inside the measuring loops (bookkeeping excluded)
+        self._timed_ns = 0
         self._last_emit = 0
 
     # ----------------------------------------------------------------- orchestration
@@ -222,13 +251,21 @@ class Engine:
         phase_start = clock()
         self._last_emit = phase_start
         self._iterations = 0  # warmup calls went through the same counter
+        self._loop_ns = 0
         rounds: list[RoundSummary] = []
         for index in range(n_rounds):
             round_start = clock()
             self._round.reset()
             round_errors = self.errors
             done = 0
-            if plan:
+            if self.is_async and s.concurrency > 1:
+                deadline = None
+                if not plan:
+                    assert s.duration is not None
+                    deadline = phase_start + int(s.duration * 1e9 * (index + 1) / n_rounds)
+                quota = plan[index] if plan else None
+                done = await self._concurrent_round(call, quota, deadline, index, n_rounds)
+            elif plan:
                 while done < plan[index]:
                     done += await self._run_chunk(call, self._chunk_size(plan[index] - done))
                     self._after_chunk(index, n_rounds)
@@ -246,13 +283,17 @@ class Engine:
             rounds.append(summary)
             self.emit("round", **asdict(summary))
         total_ns = clock() - phase_start
+        self._timed_ns = total_ns
         self._emit_progress(n_rounds, n_rounds, force=True)
         iterations = self._iterations
+        # Throughput over the time spent calling, not binning and summarising between chunks:
+        # with small rounds the bookkeeping would otherwise read as a slower operation.
+        loop_s = (self._loop_ns or total_ns) / 1e9
         return {
             "iterations": iterations,
             "timed_errors": self.errors - errors_before,
             "total_time_s": total_ns / 1e9,
-            "throughput_per_s": iterations / (total_ns / 1e9) if total_ns else 0.0,
+            "throughput_per_s": iterations / loop_s if loop_s > 0 else 0.0,
             "latency_ns": asdict(self._total.summary()),
             "histogram": self._total.encode(),
             "rounds": [asdict(r) for r in rounds],
@@ -327,17 +368,22 @@ class Engine:
                     failed += 1
                     self.errors += 1
                     self._note_error(exc)
+        elapsed = clock() - started
+        self._loop_ns += elapsed
         self._iterations += n
-        # Wall time per call (loop overhead and concurrency included) sizes the next chunk;
-        # smoothing keeps chunk sizes steady when latency jitters.
         in_flight = min(max(self.settings.concurrency, 1), n) if self.is_async else 1
-        per_call = max((clock() - started) * in_flight / n, 1.0)
+        self._calibrate(elapsed * in_flight / n)
+        return n
+
+    def _calibrate(self, per_call: float) -> None:
+        """Wall time per call (loop overhead included) sizes the next chunk; smoothing keeps
+        chunk sizes steady when latency jitters."""
+        per_call = max(per_call, 1.0)
         if self._calibrated:
             self._per_call_ns = 0.7 * self._per_call_ns + 0.3 * per_call
         else:
             self._per_call_ns = per_call
             self._calibrated = True
-        return n
 
     async def _chunk_concurrent(self, call: Callable[[], Any], n: int, append: Any) -> None:
         remaining = n
@@ -357,9 +403,87 @@ class Engine:
 
         await asyncio.gather(*(worker() for _ in range(min(self.settings.concurrency, n))))
 
+    async def _concurrent_round(
+        self,
+        call: Callable[[], Any],
+        quota: int | None,
+        deadline: int | None,
+        round_index: int,
+        n_rounds: int,
+    ) -> int:
+        """A closed loop: ``concurrency`` workers each start a new call as soon as their last
+        one ends, for the whole round (a quota of calls, or until the deadline). Binning and
+        progress happen in a side task every ~10 ms, so no worker ever waits for the others."""
+        append = self._buffer.append
+        remaining = quota
+        stop = False
+        done = 0
+
+        async def worker() -> None:
+            nonlocal remaining, done
+            while not stop:
+                if remaining is not None:
+                    if remaining <= 0:
+                        return
+                    remaining -= 1
+                t0 = clock()
+                try:
+                    await call()
+                except CALL_ERRORS as exc:
+                    self.errors += 1
+                    self._note_error(exc)
+                else:
+                    append(clock() - t0)
+                done += 1
+
+        async def bookkeeper() -> None:
+            nonlocal stop
+            while True:
+                await asyncio.sleep(CHUNK_TARGET_NS / 1e9)
+                self._after_chunk(round_index, n_rounds)
+                if deadline is not None and clock() >= deadline:
+                    stop = True
+                    return
+
+        started = clock()
+        width = self.settings.concurrency
+        if quota is not None:
+            width = min(width, quota)
+        keeper = asyncio.create_task(bookkeeper())
+        try:
+            await asyncio.gather(*(worker() for _ in range(width)))
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+        elapsed = clock() - started
+        self._loop_ns += elapsed
+        self._iterations += done
+        if done:
+            self._calibrate(elapsed * width / done)
+        self._after_chunk(round_index, n_rounds)
+        return done
+
     # ----------------------------------------------------------------- memory
+    def _memory_plan(self) -> tuple[int, int | None]:
+        """(calls, hard deadline) for the memory phase.
+
+        A slow operation must not spend minutes under tracemalloc after a short timed phase,
+        nor run into its timeout there: the calls are cut to fit a budget of about twice the
+        timed phase (at least 2 s) and well inside what is left of the timeout.
+        """
+        wanted = self.settings.memory_iterations
+        budget = max(MEMORY_BUDGET_NS, 2 * self._timed_ns)
+        deadline = None
+        if self.timeout_ns is not None:
+            left = self.timeout_ns - (clock() - self._started)
+            budget = min(budget, int(left * 0.5))
+            deadline = clock() + int(left * 0.8)
+        affordable = int(budget / (self._per_call_ns * TRACED_SLOWDOWN))
+        return max(min(wanted, 3), min(wanted, affordable)), deadline
+
     async def _memory_phase(self) -> dict[str, Any]:
-        n = self.settings.memory_iterations
+        n, hard_deadline = self._memory_plan()
         self.emit("phase", phase="memory", planned_iterations=n)
         step = max(1, n // MEMORY_CHECKPOINTS)
         # Readings go into arrays sized before tracing starts: a growing list of ints would
@@ -375,7 +499,7 @@ class Engine:
         tracemalloc.start(1)
         try:
             # A few calls before the readings: lazy imports and first-use caches.
-            for _ in range(min(10, n)):
+            for _ in range(min(10, n // 5)):
                 await self._traced_call(call)
             gc.collect()
             tracemalloc.reset_peak()
@@ -395,6 +519,8 @@ class Engine:
                 ys[points] = current
                 points += 1
                 self.emit("traced", iteration=done, current=current, peak=peak)
+                if hard_deadline is not None and clock() > hard_deadline:
+                    break  # slower than planned: fit what was read rather than time out
             current, peak = tracemalloc.get_traced_memory()
             after = tracemalloc.take_snapshot() if fit_snapshot is not None else None
         finally:
@@ -408,6 +534,7 @@ class Engine:
                 for site, size, count in top_growth_sites(fit_snapshot, after)
             ]
         return {
+            "iterations": done,
             "tracemalloc_peak_bytes": peak,
             "tracemalloc_current_bytes": current,
             "leak_bytes_per_iter": round(estimate.bytes_per_iteration, 2),

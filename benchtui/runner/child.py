@@ -1,6 +1,6 @@
 """The child process: measures one operation, or probes that a suite's references resolve.
 
-Started by the supervisor as ``python -m benchtui.runner.child FD MODE SPEC_JSON``. Events go
+Started by the supervisor as ``python .../benchtui/runner/child.py FD MODE SPEC_JSON``. Events go
 out as JSON lines on the private pipe ``FD``; the operation's own stdout and stderr are left
 alone (the parent captures them separately), so an operation may print freely.
 
@@ -17,6 +17,11 @@ import signal
 import sys
 from pathlib import Path
 from typing import Any
+
+# Run as a script, Python put this file's folder first on sys.path; its modules (events.py,
+# results.py, ...) must not shadow the user's modules of the same names.
+if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+    del sys.path[0]
 
 
 class Channel:
@@ -49,6 +54,8 @@ def _die_with_parent() -> None:
 
 
 def _measure(channel: Channel, spec: dict[str, Any]) -> None:
+    # benchtui's own imports (numpy, asyncio, ...) come first, before the suite's folder is on
+    # sys.path: a user module named like one of them must not replace it inside the engine.
     from benchtui.measure.callables import ResolveError, add_suite_folder, resolve
     from benchtui.measure.engine import Engine, MeasureSettings, StageFailed
 
@@ -74,6 +81,7 @@ def _measure(channel: Channel, spec: dict[str, Any]) -> None:
         params=spec.get("params") or {},
         setup=setup,
         teardown=teardown,
+        timeout=spec.get("timeout"),
     )
     try:
         result = engine.run()
@@ -84,6 +92,9 @@ def _measure(channel: Channel, spec: dict[str, Any]) -> None:
 
 
 def _probe(channel: Channel, spec: dict[str, Any]) -> None:
+    # Load what the worker loads before the suite's folder is on sys.path, so that a module
+    # named like one of them (numpy.py, say) is reported here, as the worker would see it.
+    import benchtui.measure.engine  # noqa: F401
     from benchtui.measure.callables import ResolveError, add_suite_folder, resolve
 
     add_suite_folder(Path(spec["suite_folder"]))
@@ -93,6 +104,8 @@ def _probe(channel: Channel, spec: dict[str, Any]) -> None:
             reference = op.get(key)
             if not reference:
                 continue
+            # Said before importing: if the import hangs, the parent knows where.
+            channel.emit("checking", operation=op["name"], key=key, reference=reference)
             try:
                 resolve(key, reference)
             except ResolveError as exc:
@@ -111,15 +124,9 @@ def main(argv: list[str]) -> int:
         else:
             _measure(channel, spec)
     except BaseException as exc:  # noqa: BLE001 - report anything rather than die silently
-        import traceback
+        from benchtui.measure.engine import error_info
 
-        channel.emit(
-            "failed",
-            stage="engine",
-            type=type(exc).__name__,
-            message=str(exc),
-            traceback=traceback.format_exc(),
-        )
+        channel.emit("failed", stage="engine", **error_info(exc))
     finally:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):

@@ -78,10 +78,25 @@ class OutputBuffer:
             tail = tail[-self._tail_cap :]
             self._tail = [tail]
             self._tail_len = len(tail)
+        head = "".join(self._head)
+        if self.dropped:
+            # End the head and start the tail at line boundaries: no half lines by the marker.
+            newline = head.rfind("\n", max(0, len(head) - 1024))
+            if newline >= 0:
+                self.dropped += len(head) - newline - 1
+                head = head[: newline + 1]
+                self._head = [head]
+                self._head_len = len(head)
+            newline = tail.find("\n", 0, 1024)
+            if newline >= 0:
+                self.dropped += newline + 1
+                tail = tail[newline + 1 :]
+                self._tail = [tail]
+                self._tail_len = len(tail)
         gap = ""
         if self.dropped:
             gap = f"\n[... {self.dropped:,} characters of output not kept ...]\n"
-        return "".join(self._head) + gap + tail
+        return head + gap + tail
 
 
 class Series:
@@ -189,7 +204,9 @@ class OperationState:
         elif isinstance(event, MemoryReading):
             if event.rss_bytes is not None:
                 self.rss.add(event.elapsed_s, event.rss_bytes)
-                if self.rss_start is None:
+                # "Start" is once the worker has imported the code and begun measuring, not
+                # the bare interpreter of the first milliseconds.
+                if self.rss_start is None and self.phase is not None:
                     self.rss_start = event.rss_bytes
                 self.rss_peak = max(self.rss_peak or 0, event.rss_bytes)
                 self.rss_end = event.rss_bytes

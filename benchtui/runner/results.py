@@ -58,6 +58,7 @@ class LeakSite:
 
 @dataclass(frozen=True)
 class MemorySummary:
+    iterations: int | None = None  # calls in the traced phase (may be cut to fit its budget)
     tracemalloc_peak_bytes: int | None = None
     tracemalloc_current_bytes: int | None = None
     leak_bytes_per_iter: float | None = None

@@ -42,7 +42,7 @@ from benchtui.runner.events import (
     RoundFinished,
     RunFinished,
 )
-from benchtui.runner.live import OperationState
+from benchtui.runner.live import OperationState, OutputBuffer
 from benchtui.runner.results import (
     ErrorInfo,
     LatencySummary,
@@ -59,18 +59,28 @@ OUTPUT_FLUSH_S = 0.1
 OUTPUT_EVENT_CAP = 16 * 1024  # one live output event never carries more than this
 EXIT_GRACE_S = 3.0
 PIPE_LIMIT = 64 * 1024 * 1024
+# Marks a worker and everything it starts, so leftovers can be found after it is gone.
+TOKEN_VARIABLE = "BENCHTUI_WORKER_TOKEN"
 
 
 def _utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+CHILD_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child.py")
+
+
 def child_command(python: str, fd: int, mode: str, spec: dict[str, Any]) -> list[str]:
-    return [python, "-m", "benchtui.runner.child", str(fd), mode, json.dumps(spec)]
+    # The script by path, not ``-m``: ``-m`` puts the working directory (the suite's folder)
+    # first on sys.path before anything is imported, so a user's json.py or numpy.py would
+    # replace the real ones inside benchtui itself.
+    return [python, CHILD_SCRIPT, str(fd), mode, json.dumps(spec)]
 
 
-def _child_env() -> dict[str, str]:
+def _child_env(token: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    if token is not None:
+        env[TOKEN_VARIABLE] = token
     # Live output, and benchtui importable in the child even when run from a source tree.
     env["PYTHONUNBUFFERED"] = "1"
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -81,14 +91,39 @@ def _child_env() -> dict[str, str]:
 
 
 def kill_group(process: asyncio.subprocess.Process) -> None:
-    """SIGKILL the child and everything it started (its own session / process group)."""
-    if process.returncode is not None:
-        return
+    """SIGKILL the child and everything in its process group (the child leads a session of
+    its own). Also after the child exited: what it started may still be running in the group,
+    and the group id cannot be reused while any member lives."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+
+
+def kill_tagged(token: str) -> int:
+    """SIGKILL every process carrying this worker's token in its environment: descendants
+    that left the process group (``setsid``, double forks) still inherit the environment."""
+    killed = 0
+    me = os.getpid()
+    for candidate in psutil.process_iter(["pid"]):
+        if candidate.pid == me:
+            continue
+        try:
+            if candidate.environ().get(TOKEN_VARIABLE) == token:
+                candidate.kill()
+                killed += 1
+        except (psutil.Error, OSError):
+            continue
+    return killed
+
+
+async def _wait_exit(process: asyncio.subprocess.Process) -> int:
+    """The child's exit code, as soon as the child watcher has reaped it."""
+    while process.returncode is None:
+        await asyncio.sleep(0.02)
+    return process.returncode
 
 
 @dataclass
@@ -101,6 +136,9 @@ class _ChildRun:
     failed: dict[str, Any] | None = None
     timed_start: float | None = None
     pending_output: dict[str, list[str]] = field(default_factory=dict)
+    # Everything the worker printed, head and tail kept, for the result; live events carry
+    # a capped copy for the faces.
+    output: OutputBuffer = field(default_factory=OutputBuffer)
 
 
 class Supervisor:
@@ -177,14 +215,14 @@ class Supervisor:
     # ------------------------------------------------------------------ one child
     async def _run_operation(self, op: Operation, index: int, total: int) -> AsyncIterator[Event]:
         child = _ChildRun(op, OperationState(op.name))
-        queue: asyncio.Queue[Event | None] = asyncio.Queue()
+        queue: asyncio.Queue[Event] = asyncio.Queue()
 
         def put(event: Event) -> None:
             child.state.apply(event)
             queue.put_nowait(event)
 
         put(OperationStarted(op.name, index, total, op.settings()))
-        yield await queue.get()  # type: ignore[misc]
+        yield queue.get_nowait()
 
         read_fd, write_fd = os.pipe()
         spec = {
@@ -193,6 +231,7 @@ class Supervisor:
             "setup": op.setup,
             "teardown": op.teardown,
             "params": dict(op.params),
+            "timeout": op.timeout,
             "settings": {
                 "warmup": op.warmup,
                 "warmup_time": op.warmup_time,
@@ -204,6 +243,7 @@ class Supervisor:
                 "memory_iterations": op.memory_iterations,
             },
         }
+        token = uuid.uuid4().hex
         started = time.monotonic()
         try:
             process = await asyncio.create_subprocess_exec(
@@ -213,7 +253,7 @@ class Supervisor:
                 stderr=asyncio.subprocess.PIPE,
                 pass_fds=(write_fd,),
                 start_new_session=True,
-                env=_child_env(),
+                env=_child_env(token),
                 cwd=str(self.suite.folder.resolve()),
             )
         except OSError as exc:
@@ -237,62 +277,55 @@ class Supervisor:
         transport, _ = await loop.connect_read_pipe(
             lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(read_fd, "rb", buffering=0)
         )
-        tasks = [
+        readers = [
             asyncio.create_task(self._read_events(reader, child, put, started)),
             asyncio.create_task(self._read_output(process.stdout, "stdout", child)),
             asyncio.create_task(self._read_output(process.stderr, "stderr", child)),
-            asyncio.create_task(self._sample_rss(process.pid, child, put, started)),
         ]
-        waiter = asyncio.create_task(process.wait())
+        sampler = asyncio.create_task(self._sample_rss(process.pid, child, put, started))
+        # Not process.wait(): asyncio's wait also waits for the pipes to close, and a
+        # grandchild holding them open would hold the run hostage.
+        exited = asyncio.create_task(_wait_exit(process))
         deadline = started + op.timeout
         timed_out = False
         try:
             while True:
                 self._flush_output(child, put)
                 while not queue.empty():
-                    event = queue.get_nowait()
-                    if event is not None:
-                        yield event
-                if waiter.done():
+                    yield queue.get_nowait()
+                if exited.done():
                     break
                 if child.done is not None or child.failed is not None:
                     # The child said its last word; give it a moment to exit on its own.
                     with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(asyncio.shield(waiter), EXIT_GRACE_S)
-                    kill_group(process)
+                        await asyncio.wait_for(asyncio.shield(exited), EXIT_GRACE_S)
                     break
                 if self.cancelled:
-                    kill_group(process)
                     break
                 if time.monotonic() >= deadline:
                     timed_out = True
-                    kill_group(process)
                     break
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(
-                        asyncio.shield(waiter), min(OUTPUT_FLUSH_S, deadline - time.monotonic())
+                        asyncio.shield(exited), min(OUTPUT_FLUSH_S, deadline - time.monotonic())
                     )
-            await waiter
-            # Drain what the pipes still hold; a grandchild that escaped the group may keep a
-            # pipe open, so do not wait for it forever.
-            _, still_open = await asyncio.wait(tasks[:3], timeout=1.0)
-            for task in still_open:
-                task.cancel()
         finally:
-            for task in tasks:
+            # Whatever the worker left behind (its process group, and descendants that moved
+            # to a session of their own) goes with it.
+            kill_group(process)
+            await asyncio.to_thread(kill_tagged, token)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(exited), 5.0)
+            # Drain what the pipes still hold, but never wait on them for long.
+            _, still_open = await asyncio.wait(readers, timeout=1.0)
+            for task in [*still_open, sampler]:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            if not waiter.done():
-                kill_group(process)
-                with contextlib.suppress(ProcessLookupError):
-                    await waiter
+            await asyncio.gather(*readers, sampler, exited, return_exceptions=True)
             transport.close()
             self._process = None
         self._flush_output(child, put)
         while not queue.empty():
-            event = queue.get_nowait()
-            if event is not None:
-                yield event
+            yield queue.get_nowait()
         result = self._result(child, process.returncode, timed_out)
         finished = OperationFinished(op.name, result)
         child.state.apply(finished)
@@ -367,12 +400,12 @@ class Supervisor:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         while True:
             data = await stream.read(65536)
+            text = decoder.decode(data, final=not data)
+            if text:
+                child.output.append(text)
+                child.pending_output.setdefault(name, []).append(text)
             if not data:
-                tail = decoder.decode(b"", final=True)
-                if tail:
-                    child.pending_output.setdefault(name, []).append(tail)
                 return
-            child.pending_output.setdefault(name, []).append(decoder.decode(data))
 
     def _flush_output(self, child: _ChildRun, put: Any) -> None:
         """Coalesce captured output into at most one event per stream per tick."""
@@ -382,10 +415,10 @@ class Supervisor:
             text = "".join(parts)
             parts.clear()
             if len(text) > OUTPUT_EVENT_CAP:
+                # A flood: the live view shows the newest part; the result keeps it all
+                # (head and tail) in child.output.
                 skipped = len(text) - OUTPUT_EVENT_CAP
                 text = f"[... {skipped:,} characters skipped ...]\n" + text[-OUTPUT_EVENT_CAP:]
-                # The result's output keeps head and tail; count what the flood dropped here.
-                child.state.output.dropped += skipped
             put(OperationOutput(child.operation.name, name, text))
 
     async def _sample_rss(self, pid: int, child: _ChildRun, put: Any, started: float) -> None:
@@ -412,7 +445,7 @@ class Supervisor:
             "rss_peak_bytes": state.rss_peak,
             "rss_end_bytes": state.rss_end,
         }
-        output = state.output.text()
+        output = child.output.text()
         if child.done is not None and not timed_out:
             done = child.done
             memory = dict(done.get("memory") or {})
@@ -440,7 +473,8 @@ class Supervisor:
         # No final word from the child: report what was measured before it ended.
         if timed_out:
             status = "timeout"
-            error = ErrorInfo("Timeout", f"did not finish within {op.timeout:g} s; killed")
+            phase = f" (in the {state.phase} phase)" if state.phase else ""
+            error = ErrorInfo("Timeout", f"did not finish within {op.timeout:g} s{phase}; killed")
         elif self.cancelled:
             status = "cancelled"
             error = ErrorInfo("Cancelled", "cancelled by the user; the worker was killed")
@@ -496,9 +530,18 @@ def describe_exit(returncode: int | None) -> str:
 
 
 async def probe_operations(
-    suite: Suite, operations: Sequence[Operation], *, python: str | None = None, timeout: float = 60
+    suite: Suite,
+    operations: Sequence[Operation],
+    *,
+    python: str | None = None,
+    timeout: float | None = None,
 ) -> list[SuiteError]:
-    """Check in a child process that every target/setup/teardown resolves to a callable."""
+    """Check in a child process that every target/setup/teardown resolves to a callable.
+
+    The import of the suite's modules gets as long as the slowest operation's timeout (an
+    import that takes longer would time the operation out anyway)."""
+    if timeout is None:
+        timeout = max((op.timeout for op in operations), default=60.0)
     spec = {
         "suite_folder": str(suite.folder.resolve()),
         "operations": [
@@ -506,6 +549,7 @@ async def probe_operations(
             for op in operations
         ],
     }
+    token = uuid.uuid4().hex
     read_fd, write_fd = os.pipe()
     try:
         process = await asyncio.create_subprocess_exec(
@@ -515,26 +559,51 @@ async def probe_operations(
             stderr=asyncio.subprocess.PIPE,
             pass_fds=(write_fd,),
             start_new_session=True,
-            env=_child_env(),
+            env=_child_env(token),
             cwd=str(suite.folder.resolve()),
         )
     finally:
         os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as handle:
+    timed_out = False
+    stderr = b""
+    handle = os.fdopen(read_fd, "rb")
+    # Read while it runs: a suite with hundreds of operations says more than a pipe holds.
+    data_task = asyncio.ensure_future(asyncio.to_thread(handle.read))
+    try:
+        stderr_task = asyncio.ensure_future(process.stderr.read() if process.stderr else _empty())
         try:
-            _, stderr = await asyncio.wait_for(process.communicate(), timeout)
+            await asyncio.wait_for(_wait_exit(process), timeout)
         except asyncio.TimeoutError:
-            kill_group(process)
-            await process.wait()
-            return [
-                SuiteError(
-                    f"importing the suite's modules took longer than {timeout:g} s",
-                    path=suite.path,
-                )
-            ]
-        data = handle.read()
+            timed_out = True
+    finally:
+        kill_group(process)
+        await asyncio.to_thread(kill_tagged, token)
+        await _wait_exit(process)
+        with contextlib.suppress(asyncio.TimeoutError):
+            stderr = await asyncio.wait_for(stderr_task, 1.0)
+        stderr_task.cancel()
+    try:
+        data = await asyncio.wait_for(data_task, 5.0)
+    except asyncio.TimeoutError:
+        data = b""
+    finally:
+        handle.close()
+    messages = []
     for line in data.decode(errors="replace").splitlines():
-        message = json.loads(line)
+        with contextlib.suppress(json.JSONDecodeError):
+            messages.append(json.loads(line))
+    last = next((m for m in reversed(messages) if m.get("t") == "checking"), None)
+    if timed_out:
+        return [
+            SuiteError(
+                f"importing '{last['reference'] if last else 'the suite modules'}' took longer "
+                f"than {timeout:g} s (the operation's timeout)",
+                path=suite.path,
+                operation=last["operation"] if last else None,
+                key=last["key"] if last else None,
+            )
+        ]
+    for message in messages:
         if message.get("t") == "probed":
             return [
                 SuiteError(p["message"], path=suite.path, operation=p["operation"], key=p["key"])
@@ -545,8 +614,14 @@ async def probe_operations(
     detail = stderr.decode(errors="replace").strip().splitlines()[-1:] if stderr else []
     return [
         SuiteError(
-            "checking the suite's modules crashed the checker: "
-            + (detail[0] if detail else describe_exit(process.returncode)),
+            f"importing '{last['reference'] if last else 'the suite modules'}' ended the "
+            f"checking process: {detail[0] if detail else describe_exit(process.returncode)}",
             path=suite.path,
+            operation=last["operation"] if last else None,
+            key=last["key"] if last else None,
         )
     ]
+
+
+async def _empty() -> bytes:
+    return b""
