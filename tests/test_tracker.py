@@ -352,17 +352,34 @@ async def test_delete_run_updates_aggregates(tracker: Tracker) -> None:
     assert await tracker.history() == []
 
 
-async def test_nan_figures_survive(tracker: Tracker) -> None:
+@pytest.mark.parametrize(
+    "change,key",
+    [
+        ({"throughput_per_s": math.nan}, "throughput_per_s"),
+        ({"throughput_per_s": math.inf}, "throughput_per_s"),
+        ({"iterations": -1}, "iterations"),
+    ],
+)
+async def test_impossible_figures_are_refused(
+    tracker: Tracker, change: dict, key: str
+) -> None:
+    # NaN would also make the export invalid JSON; a negative count is a damaged file.
     run = synthetic_run("v1", {"parse": 1e4}, started_at=0, histogram=False)
-    op = dataclasses.replace(
-        run.operations[0],
-        throughput_per_s=math.nan,
-        latency_ns=dataclasses.replace(run.operations[0].latency_ns, stdev=math.nan),
-    )
-    await tracker.save_run(dataclasses.replace(run, operations=(op,)))
-    (back,) = await tracker.runs()
-    assert math.isnan(back.operations[0].throughput_per_s)
-    assert math.isnan(back.operations[0].latency_ns.stdev)
+    op = dataclasses.replace(run.operations[0], **change)
+    with pytest.raises(InvalidRunError, match=key):
+        await tracker.save_run(dataclasses.replace(run, operations=(op,)))
+    assert await tracker.runs() == []
+
+
+async def test_negative_latency_and_bad_histogram_are_refused(tracker: Tracker) -> None:
+    run = synthetic_run("v1", {"parse": 1e4}, started_at=0)
+    op = run.operations[0]
+    negative = dataclasses.replace(op, latency_ns=dataclasses.replace(op.latency_ns, p50=-5))
+    with pytest.raises(InvalidRunError, match="latency_ns.p50"):
+        await tracker.save_run(dataclasses.replace(run, operations=(negative,)))
+    garbled = dataclasses.replace(op, histogram="not base64 at all!")
+    with pytest.raises(InvalidRunError, match="histogram"):
+        await tracker.save_run(dataclasses.replace(run, operations=(garbled,)))
 
 
 def test_unknown_fields_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -409,6 +426,12 @@ ZONES = [
 ]
 
 
+# Measured figures are counts and durations: never negative, never NaN or infinite.
+counts = st.integers(0, 2**62)
+amounts = st.floats(0, 1e15, allow_nan=False, allow_infinity=False)
+_VALID_HISTOGRAM = synthetic_run("h", {"op": 1e4}, started_at=0).operations[0].histogram
+
+
 @st.composite
 def operation_results(draw: st.DrawFn, name: str) -> OperationResult:
     rounds = draw(
@@ -432,14 +455,18 @@ def operation_results(draw: st.DrawFn, name: str) -> OperationResult:
     return OperationResult(
         operation=name,
         status=draw(st.sampled_from(STATUSES)),
-        iterations=draw(ints),
-        errors=draw(ints),
-        total_time_s=draw(floats),
-        throughput_per_s=draw(floats),
+        iterations=draw(counts),
+        errors=draw(counts),
+        total_time_s=draw(amounts),
+        throughput_per_s=draw(amounts),
         latency_ns=LatencySummary(
-            min=draw(ints), mean=draw(floats), stdev=draw(floats), p50=draw(ints), max=draw(ints)
+            min=draw(counts),
+            mean=draw(amounts),
+            stdev=draw(amounts),
+            p50=draw(counts),
+            max=draw(counts),
         ),
-        histogram=draw(st.text(max_size=20)),
+        histogram=draw(st.sampled_from(["", _VALID_HISTOGRAM])),
         rounds=tuple(rounds),
         memory=MemorySummary(
             tracemalloc_peak_bytes=draw(maybe_ints),

@@ -59,6 +59,10 @@ def regressions(comparisons: list[Comparison], limit: float) -> list[Comparison]
 async def _compare(args: argparse.Namespace) -> int:
     from benchtui.tracker.store import Tracker
 
+    if args.a == args.b:
+        report.error(NAME, f"compare needs two different versions (both are '{args.a}')")
+        return report.EXIT_USAGE
+
     path = resolve_db_path(args.db)
     async with await Tracker.open(path, create=False) as tracker:
         comparisons = await tracker.compare(

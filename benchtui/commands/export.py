@@ -38,7 +38,7 @@ async def _export(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     async with await Tracker.open(path, create=False) as tracker:
         runs = await tracker.runs(label=args.label, suite=args.suite)
-    if args.output:
+    if args.output and args.output != "-":  # '-' is stdout, as in `run --json -`
         destination = Path(args.output)
         try:
             write_export(runs, destination)

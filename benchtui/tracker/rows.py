@@ -223,6 +223,19 @@ def _encode_operation(op: dict[str, Any], position: int, where: str) -> tuple[An
     }
     if latency_extra:
         extra["latency_ns"] = latency_extra
+    # Figures that cannot be negative or infinite in a real measurement: an imported file with
+    # such values is damaged, and would poison every trend and verdict it joins.
+    for key, value in (
+        ("iterations", op["iterations"]),
+        ("errors", op["errors"]),
+        ("total_time_s", op["total_time_s"]),
+        ("throughput_per_s", op["throughput_per_s"]),
+        *((f"latency_ns.{k}", v) for k, v in latency.items() if k in _LATENCY_FIELDS),
+    ):
+        number = _float(value, where, key)
+        if number is not None and not (math.isfinite(number) and number >= 0):
+            raise InvalidRunError(f"{where}: {key} must be a finite number >= 0, not {value!r}")
+    _check_histogram(op["histogram"], where)
     return (
         op["operation"],
         position,
@@ -433,6 +446,24 @@ def _str(value: Any, where: str, key: str) -> str:
     if not isinstance(value, str):
         raise InvalidRunError(f"{where}: {key} must be a string, not {type(value).__name__}")
     return value
+
+
+_LATENCY_FIELDS = ("min", "mean", "stdev", "p50", "p90", "p99", "p999", "max")
+
+
+def _check_histogram(encoded: Any, where: str) -> None:
+    """The stored histogram must decode: compare and the TUI overlay read it back."""
+    _str(encoded, where, "histogram")
+    if not encoded:
+        return
+    from benchtui.measure.histogram import decode_counts
+
+    try:
+        decode_counts(encoded)
+    except Exception as exc:  # noqa: BLE001 - hdrh raises several kinds on bad input
+        raise InvalidRunError(
+            f"{where}: histogram is not a valid HdrHistogram encoding ({exc})"
+        ) from None
 
 
 def _int(value: Any, where: str, key: str, optional: bool = False) -> int | None:

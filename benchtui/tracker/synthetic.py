@@ -170,9 +170,12 @@ def _operation(
 
 
 def _histogram(rng: random.Random, p50: int) -> str:
-    from hdrh.histogram import HdrHistogram
+    import numpy as np
 
-    hist = HdrHistogram(1, 60_000_000_000, 3)
-    for _ in range(_HISTOGRAM_VALUES):
-        hist.record_value(max(1, int(p50 * math.exp(rng.gauss(0.0, 0.3)))))
-    return hist.encode().decode("ascii")
+    from benchtui.measure.histogram import HistogramCounts
+
+    # The engine's own layout, so readers (compare overlay, trend) see what real runs give.
+    values = [max(1, int(p50 * math.exp(rng.gauss(0.0, 0.3)))) for _ in range(_HISTOGRAM_VALUES)]
+    hist = HistogramCounts.empty()
+    hist.record(np.array(values, dtype=np.int64))
+    return hist.encode()
