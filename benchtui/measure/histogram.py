@@ -68,13 +68,13 @@ class Binner:
         lo, hi, total = int(samples.min()), int(samples.max()), int(samples.sum())
         if hi > HIGHEST_NS:  # rare: a call longer than an hour is clamped to the top bucket
             samples = np.minimum(samples, HIGHEST_NS)
-        np.maximum(samples, _SPLIT, out=scratch)
-        np.copyto(as_float, scratch, casting="unsafe")
+        # max(value, 1024) straight into the float buffer: the int -> float cast rides along.
+        np.maximum(samples, _SPLIT, out=as_float, casting="unsafe")
         bits = as_float.view(np.int64)
         bits >>= 52 - _HALF_MAG
         np.minimum(samples, _SPLIT, out=scratch)
+        scratch -= _INDEX_OFFSET
         bits += scratch
-        bits -= _INDEX_OFFSET
         return np.bincount(bits), n, total, lo, hi
 
 
