@@ -23,11 +23,14 @@ from benchtui.tui import keys
 from benchtui.tui.catalog import load_catalog
 from benchtui.tui.config import Config
 from benchtui.tui.messages import RunRequested
-from benchtui.tui.saving import default_label, save_runs
+from benchtui.tui.saving import default_label, resolve_db, save_runs
+from benchtui.tui.screens.compare import CompareScreen
 from benchtui.tui.screens.confirm import ConfirmScreen
+from benchtui.tui.screens.first_launch import FirstLaunchScreen
 from benchtui.tui.screens.help import HelpScreen
 from benchtui.tui.screens.live import LiveScreen
 from benchtui.tui.screens.suites import SuitesScreen
+from benchtui.tui.screens.trend import TrendScreen
 from benchtui.tui.session import CANCELLED, FAILED, REJECTED, RunSession
 from benchtui.tui.themes import DEFAULT_THEME, FALLBACK_THEME, load_themes, theme_folders
 from benchtui.tui.widgets.suite_tree import SuiteTree
@@ -59,8 +62,11 @@ class BenchApp(App[None]):
         label_for: Callable[[Path], str] = default_label,
         save: bool = True,
         startup_notices: Iterable[str] = (),
+        offer_demo: bool = False,
     ) -> None:
         super().__init__()
+        self.offer_demo = offer_demo and save
+        self.demo_in_flight = False
         self.config = config or Config()
         self.db = db or self.config.database
         self.label_for = label_for
@@ -110,6 +116,8 @@ class BenchApp(App[None]):
             )
         if self.suites:
             self.run_worker(self._load_label(self.suites[0].folder), exit_on_error=False)
+        if self.offer_demo:
+            self.run_worker(self._offer_demo_if_empty(), exit_on_error=False)
 
     async def _load_label(self, folder: Path) -> None:
         label = await asyncio.to_thread(self.label_for, folder)
@@ -119,6 +127,9 @@ class BenchApp(App[None]):
 
     # ------------------------------------------------------------------ runs
     def on_run_requested(self, message: RunRequested) -> None:
+        if self.demo_in_flight:
+            self.notify("The demo is recording; run again once it is done.", severity="warning")
+            return
         if self.session is not None and self.session.in_flight:
             self.notify("A run is in flight; c cancels it.", severity="warning")
             self.action_show_live()
@@ -188,7 +199,59 @@ class BenchApp(App[None]):
             self.push_screen(HelpScreen(self.keymap))
 
     def action_trend(self) -> None:
-        self.notify("The trend screen is not available yet.", severity="information")
+        """Open the trend screen (or go back to it from a comparison)."""
+        if isinstance(self.screen, TrendScreen) or self.screen.is_modal:
+            return
+        if any(isinstance(s, TrendScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, TrendScreen):
+                self.pop_screen()
+            return
+        path = resolve_db(self.db)
+        if path is None:
+            self.notify("The tracker is unavailable: no history to show.", severity="error")
+            return
+        self.push_screen(TrendScreen(path))
+
+    # ------------------------------------------------------------------ first launch
+    async def _offer_demo_if_empty(self) -> None:
+        from benchtui.tui.history_queries import HistorySource
+
+        path = resolve_db(self.db)
+        if path is None:
+            return
+        try:
+            source = await HistorySource.open(path)
+            if source is not None:
+                try:
+                    if await source.tracker.count_runs() > 0:
+                        return
+                finally:
+                    await source.close()
+        except Exception:  # a broken file is the trend screen's to explain, not an offer's
+            return
+        if not self.screen.is_modal:
+            self.push_screen(FirstLaunchScreen(path), self._demo_done)
+
+    def action_record_demo(self) -> None:
+        if self.session is not None and self.session.in_flight:
+            self.notify("A run is in flight; record the demo once it is done.", severity="warning")
+            return
+        path = resolve_db(self.db)
+        if path is None or self.demo_in_flight or isinstance(self.screen, FirstLaunchScreen):
+            return
+        self.push_screen(FirstLaunchScreen(path, start=True), self._demo_done)
+
+    def _demo_done(self, recorded: bool | None) -> None:
+        from benchtui.demo import DEMO_SUITE_NAME
+        from benchtui.tui.history_queries import OpRef
+
+        if not recorded:
+            return
+        path = resolve_db(self.db)
+        while isinstance(self.screen, (TrendScreen, CompareScreen, HelpScreen)):
+            self.pop_screen()
+        if path is not None:
+            self.push_screen(TrendScreen(path, focus=OpRef(DEMO_SUITE_NAME, "retrieve_topk")))
 
     async def action_quit(self) -> None:
         if self.session is None or not self.session.in_flight:
@@ -220,6 +283,8 @@ class BenchApp(App[None]):
             return self.session is not None and self.session.in_flight
         if action == "show_live":
             return self.session is not None and not isinstance(self.screen, LiveScreen)
+        if action == "trend":
+            return not isinstance(self.screen, TrendScreen)
         return True
 
     def on_unmount(self) -> None:
@@ -243,6 +308,14 @@ class BenchApp(App[None]):
             yield SystemCommand("Cancel run", "Stop the run in flight", self.action_cancel_run)
         if self.session is not None:
             yield SystemCommand("Live view", "Show the current or last run", self.action_show_live)
+        yield SystemCommand(
+            "Trend", "Version history of every tracked operation", self.action_trend
+        )
+        yield SystemCommand(
+            "Record demo history",
+            "Measure three real versions of a sample change (about 30 s)",
+            self.action_record_demo,
+        )
         yield SystemCommand("Help", "Keys and icons", self.action_help)
         for name in self._custom_themes:
             yield SystemCommand(

@@ -17,12 +17,47 @@ RUN = Binding("r", "run_selected", "Run", id="benchtui.run")
 CANCEL = Binding("c", "app.cancel_run", "Cancel run", id="benchtui.cancel")
 LIVE = Binding("l", "app.show_live", "Live view", id="benchtui.live")
 BACK = Binding("escape", "back", "Back", id="benchtui.back")
-# The trend screen comes with the next issue; the binding exists now so keymaps stay stable.
-TREND = Binding("t", "app.trend", "Trend", id="benchtui.trend", show=False)
+TREND = Binding("t", "app.trend", "Trend", id="benchtui.trend")
 HELP = Binding("question_mark", "app.help", "Help", id="benchtui.help", key_display="?")
 QUIT = Binding("ctrl+q", "app.quit", "Quit", id="benchtui.quit", priority=True)
 
-ALL: tuple[Binding, ...] = (TOGGLE, OPEN, RUN, CANCEL, LIVE, BACK, TREND, HELP, QUIT)
+# The trend and compare screens.
+FILTER = Binding("slash", "filter", "Filter", id="benchtui.trend.filter", key_display="/")
+CHART = Binding("m", "chart", "Chart", id="benchtui.trend.chart")
+MARK = Binding("space", "mark", "Mark", id="benchtui.trend.mark")
+VS_PREVIOUS = Binding("enter", "compare_previous", "vs previous", id="benchtui.trend.previous")
+VS_MARKED = Binding("v", "compare_marked", "Compare marked", id="benchtui.trend.compare")
+RERUN = Binding("r", "rerun", "Re-run", id="benchtui.trend.rerun")
+EXPORT = Binding("e", "export", "Export", id="benchtui.trend.export")
+DELETE = Binding("d", "delete_run", "Delete run", id="benchtui.trend.delete")
+OLDER = Binding("left_square_bracket", "older", "Older", id="benchtui.trend.older", key_display="[")
+NEWER = Binding(
+    "right_square_bracket", "newer", "Newer", id="benchtui.trend.newer", key_display="]"
+)
+SWAP = Binding("s", "swap", "Swap A/B", id="benchtui.compare.swap")
+
+ALL: tuple[Binding, ...] = (
+    TOGGLE,
+    OPEN,
+    RUN,
+    CANCEL,
+    LIVE,
+    BACK,
+    TREND,
+    HELP,
+    QUIT,
+    FILTER,
+    CHART,
+    MARK,
+    VS_PREVIOUS,
+    VS_MARKED,
+    RERUN,
+    EXPORT,
+    DELETE,
+    OLDER,
+    NEWER,
+    SWAP,
+)
 KNOWN_IDS = frozenset(b.id for b in ALL if b.id)
 
 

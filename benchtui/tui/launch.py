@@ -35,6 +35,7 @@ def main(argv: list[str]) -> int:
         db=args.db,
         save=not args.no_save,
         startup_notices=problems,
+        offer_demo=True,
     )
     try:
         app.run()

@@ -31,8 +31,6 @@ def help_text(keymap: Mapping[str, str]) -> Content:
     ]
     lines.append(Content.styled("Keys", "bold"))
     for binding in keys.ALL:
-        if binding is keys.TREND:
-            continue  # the trend screen is not there yet
         key = keys.shown_key(binding, keymap)
         lines.append(
             Content.assemble(
