@@ -9,7 +9,7 @@ import argparse
 import asyncio
 import sys
 
-from benchtui.demo import DEMO_SUITE_NAME, DEMO_VERSIONS, DemoVersion, run_demo
+from benchtui.demo import DEMO_SUITE_NAME, DEMO_VERSIONS, DemoVersion, demo_steps, run_demo
 from benchtui.runner.events import OperationFinished
 
 
@@ -27,7 +27,7 @@ def main(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
 
     def on_version(version: DemoVersion, index: int) -> None:
-        print(f"[{index + 1}/{len(DEMO_VERSIONS)}] {version.label}: {version.note}", flush=True)
+        print(f"[{index + 1}/{demo_steps()}] {version.label}: {version.note}", flush=True)
 
     def on_event(event: object) -> None:
         if isinstance(event, OperationFinished):

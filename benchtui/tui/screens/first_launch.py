@@ -88,7 +88,7 @@ class FirstLaunchScreen(ModalScreen[bool]):
 
     # ------------------------------------------------------------------ the run
     def start(self) -> None:
-        from benchtui.demo import DEMO_OPERATIONS, DEMO_VERSIONS
+        from benchtui.demo import DEMO_OPERATIONS, demo_steps
 
         if self.running:
             return
@@ -98,22 +98,22 @@ class FirstLaunchScreen(ModalScreen[bool]):
         bar = self.query_one(ProgressBar)
         bar.display = True
         self.query_one("#progress-log").display = True
-        bar.update(total=len(DEMO_VERSIONS) * len(DEMO_OPERATIONS), progress=0)
+        bar.update(total=demo_steps() * len(DEMO_OPERATIONS), progress=0)
         self.query_one("#text", Static).update(
             Content.assemble("Recording the demo into ", (str(self.db_path), "bold"), "…")
         )
         self._worker = self.run_worker(self._run(), name="demo", group="demo", exit_on_error=False)
 
     async def _run(self) -> None:
-        from benchtui.demo import DEMO_VERSIONS, run_demo
+        from benchtui.demo import demo_steps, run_demo
         from benchtui.runner.events import OperationFinished, RunFinished
 
-        total = len(DEMO_VERSIONS)
+        total = demo_steps()
 
         def on_version(version, index: int) -> None:  # noqa: ANN001
             self._log(
                 Content.assemble(
-                    (f"version {index + 1}/{total}  ", "bold $primary"),
+                    (f"run {index + 1}/{total}  ", "bold $primary"),
                     (version.label, "bold"),
                     (f"  {version.note}", MUTED),
                 )
