@@ -350,7 +350,7 @@ class Engine:
         started = clock()
         append = self._buffer.append
         if self.is_async and self.settings.concurrency > 1:
-            await self._chunk_concurrent(call, n, append)
+            await self._closed_loop(call, n, None, None)
         else:
             start_len = len(self._buffer)
             failed = 0
@@ -385,24 +385,6 @@ class Engine:
             self._per_call_ns = per_call
             self._calibrated = True
 
-    async def _chunk_concurrent(self, call: Callable[[], Any], n: int, append: Any) -> None:
-        remaining = n
-
-        async def worker() -> None:
-            nonlocal remaining
-            while remaining > 0:
-                remaining -= 1
-                t0 = clock()
-                try:
-                    await call()
-                except CALL_ERRORS as exc:
-                    self.errors += 1
-                    self._note_error(exc)
-                    continue
-                append(clock() - t0)
-
-        await asyncio.gather(*(worker() for _ in range(min(self.settings.concurrency, n))))
-
     async def _concurrent_round(
         self,
         call: Callable[[], Any],
@@ -411,9 +393,30 @@ class Engine:
         round_index: int,
         n_rounds: int,
     ) -> int:
+        """One round of the timed phase with ``concurrency`` calls in flight throughout."""
+        started = clock()
+        width, done = await self._closed_loop(
+            call, quota, deadline, lambda: self._after_chunk(round_index, n_rounds)
+        )
+        elapsed = clock() - started
+        self._loop_ns += elapsed
+        self._iterations += done
+        if done:
+            self._calibrate(elapsed * width / done)
+        self._after_chunk(round_index, n_rounds)
+        return done
+
+    async def _closed_loop(
+        self,
+        call: Callable[[], Any],
+        quota: int | None,
+        deadline: int | None,
+        on_tick: Callable[[], None] | None,
+    ) -> tuple[int, int]:
         """A closed loop: ``concurrency`` workers each start a new call as soon as their last
-        one ends, for the whole round (a quota of calls, or until the deadline). Binning and
-        progress happen in a side task every ~10 ms, so no worker ever waits for the others."""
+        one ends, until a quota of calls is made or the deadline passes. ``on_tick`` (binning,
+        progress) runs in a side task every ~10 ms, so no worker ever waits for the others.
+        Returns (workers, calls made)."""
         append = self._buffer.append
         remaining = quota
         stop = False
@@ -440,29 +443,26 @@ class Engine:
             nonlocal stop
             while True:
                 await asyncio.sleep(CHUNK_TARGET_NS / 1e9)
-                self._after_chunk(round_index, n_rounds)
+                if on_tick is not None:
+                    on_tick()
                 if deadline is not None and clock() >= deadline:
                     stop = True
                     return
 
-        started = clock()
         width = self.settings.concurrency
         if quota is not None:
             width = min(width, quota)
-        keeper = asyncio.create_task(bookkeeper())
+        keeper = None
+        if on_tick is not None or deadline is not None:
+            keeper = asyncio.create_task(bookkeeper())
         try:
             await asyncio.gather(*(worker() for _ in range(width)))
         finally:
-            keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeper
-        elapsed = clock() - started
-        self._loop_ns += elapsed
-        self._iterations += done
-        if done:
-            self._calibrate(elapsed * width / done)
-        self._after_chunk(round_index, n_rounds)
-        return done
+            if keeper is not None:
+                keeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await keeper
+        return width, done
 
     # ----------------------------------------------------------------- memory
     def _memory_plan(self) -> tuple[int, int | None]:

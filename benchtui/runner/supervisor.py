@@ -77,10 +77,9 @@ def child_command(python: str, fd: int, mode: str, spec: dict[str, Any]) -> list
     return [python, CHILD_SCRIPT, str(fd), mode, json.dumps(spec)]
 
 
-def _child_env(token: str | None = None) -> dict[str, str]:
+def _child_env(token: str) -> dict[str, str]:
     env = dict(os.environ)
-    if token is not None:
-        env[TOKEN_VARIABLE] = token
+    env[TOKEN_VARIABLE] = token
     # Live output, and benchtui importable in the child even when run from a source tree.
     env["PYTHONUNBUFFERED"] = "1"
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -88,6 +87,30 @@ def _child_env(token: str | None = None) -> dict[str, str]:
         p for p in (package_root, env.get("PYTHONPATH", "")) if p
     )
     return env
+
+
+async def spawn_child(
+    python: str,
+    mode: str,
+    spec: dict[str, Any],
+    write_fd: int,
+    token: str,
+    suite: Suite,
+    *,
+    capture_stdout: bool,
+) -> asyncio.subprocess.Process:
+    """Start ``child.py`` in a session of its own, in the suite's folder, tagged with
+    ``token``, reporting on ``write_fd``; stdin is closed, stderr captured."""
+    return await asyncio.create_subprocess_exec(
+        *child_command(python, write_fd, mode, spec),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE if capture_stdout else asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        pass_fds=(write_fd,),
+        start_new_session=True,
+        env=_child_env(token),
+        cwd=str(suite.folder.resolve()),
+    )
 
 
 def kill_group(process: asyncio.subprocess.Process) -> None:
@@ -246,15 +269,8 @@ class Supervisor:
         token = uuid.uuid4().hex
         started = time.monotonic()
         try:
-            process = await asyncio.create_subprocess_exec(
-                *child_command(self.python, write_fd, "measure", spec),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                pass_fds=(write_fd,),
-                start_new_session=True,
-                env=_child_env(token),
-                cwd=str(self.suite.folder.resolve()),
+            process = await spawn_child(
+                self.python, "measure", spec, write_fd, token, self.suite, capture_stdout=True
             )
         except OSError as exc:
             os.close(read_fd)
@@ -552,15 +568,8 @@ async def probe_operations(
     token = uuid.uuid4().hex
     read_fd, write_fd = os.pipe()
     try:
-        process = await asyncio.create_subprocess_exec(
-            *child_command(python or sys.executable, write_fd, "probe", spec),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-            pass_fds=(write_fd,),
-            start_new_session=True,
-            env=_child_env(token),
-            cwd=str(suite.folder.resolve()),
+        process = await spawn_child(
+            python or sys.executable, "probe", spec, write_fd, token, suite, capture_stdout=False
         )
     finally:
         os.close(write_fd)
