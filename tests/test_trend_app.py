@@ -391,3 +391,37 @@ async def test_first_launch_offers_the_demo_then_opens_the_trend(
         assert not isinstance(pilot.app.screen, FirstLaunchScreen)
         commands = {c.title for c in pilot.app.get_system_commands(pilot.app.screen)}
         assert {"Trend", "Record demo history"} <= commands
+
+
+async def test_version_table_keys_move_the_cursor_and_the_chart(tmp_path: Path) -> None:
+    db = await seed_many(tmp_path / "big.sqlite", PAGE + 30)
+    async with make_app(tmp_path, db).run_test(size=SIZE) as pilot:
+        screen = await open_trend(pilot)
+        table = screen.query_one(VersionTable)
+        table.focus()
+        await pilot.pause()
+        newest = f"b{PAGE + 29:04d}"
+        assert table.label_at_cursor() == newest and table.cursor_row == 0
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: screen.cursor_label == f"b{PAGE + 27:04d}")
+        assert screen.query_one(TrendChart).view.cursor == PAGE - 3
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: table.cursor_row > 2)
+        assert table.scroll_y > 0  # the cursor row stays in view
+        await pilot.press("end")
+        await wait_for(pilot, lambda: screen.cursor_label == screen.page.points[0].label)
+        assert table.cursor_row == PAGE - 1
+        await pilot.press("space")  # marks the row under the cursor
+        assert table.get_row(screen.page.points[0].label)[0] == "◆"
+        await pilot.press("home", "up")
+        await wait_for(pilot, lambda: screen.cursor_label == newest)
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        # A click on a row highlights it and compares it with the version before it.
+        table.scroll_to(y=0, animate=False)
+        await pilot.pause()
+        await pilot.click(VersionTable, offset=(8, 1 + 1 + 2))  # border, header, third row
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CompareScreen))
+        assert (pilot.app.screen.a, pilot.app.screen.b) == (
+            f"b{PAGE + 26:04d}",
+            f"b{PAGE + 27:04d}",
+        )

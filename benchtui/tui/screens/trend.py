@@ -24,7 +24,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from benchtui import format as fmt
@@ -48,7 +48,7 @@ from benchtui.tui.widgets.trend_chart import (
     ChartView,
     TrendChart,
 )
-from benchtui.tui.widgets.version_table import VersionTable
+from benchtui.tui.widgets.version_table import VersionHighlighted, VersionSelected, VersionTable
 
 MUTED = "$foreground-muted"
 NARROW_BELOW = 110
@@ -63,6 +63,32 @@ LATEST_MARKS = {
     "faster": ("▼", "$success"),
     "inconclusive": ("?", "$warning"),
 }
+
+
+class TrendFooter(Footer):
+    """The footer, recomposed only when the keys it would show change. Opening the screen
+    refreshes its bindings several times within a few frames (resume, focus, state) and
+    each recompose mounts every key anew, ~20 ms apiece on a small machine."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: tuple[object, ...] | None = None
+
+    async def recompose(self) -> None:
+        shown = self._keys()
+        if shown == self._shown:
+            return
+        self._shown = shown
+        await super().recompose()
+
+    def _keys(self) -> tuple[object, ...]:
+        app = self.app
+        keys = tuple(
+            (binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
+            + (app.get_key_display(binding),)
+            for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+        )
+        return (self.compact, self.show_command_palette, keys)
 
 
 class PageShown(Message):
@@ -162,7 +188,7 @@ class TrendScreen(TrendActions, Screen[None]):
             with Vertical(id="right"):
                 yield TrendChart(id="chart", classes="pane")
                 yield VersionTable(id="versions", classes="pane")
-        yield Footer()
+        yield TrendFooter()
 
     def on_mount(self) -> None:
         self.query_one("#trend-body").display = False
@@ -217,7 +243,6 @@ class TrendScreen(TrendActions, Screen[None]):
         if not ops:
             self._show_state("empty")
             return
-        self._show_state("ready")
         current = self.op if self.op in ops else None
         wanted = self.wanted if self.wanted in ops else None
         self.wanted = None
@@ -225,6 +250,8 @@ class TrendScreen(TrendActions, Screen[None]):
         self._fill_ops()
         self._highlight_op(chosen)
         offset = self.page.offset if self.page and chosen == current else 0
+        # The body is shown with the page's figures (``_reveal``), not before: it is laid out
+        # and drawn once, with data, rather than empty first and filled a frame later.
         self.select_op(chosen, offset=offset, keep=chosen == current)
         self.run_worker(
             self._load_latest(), group="trend-latest", exclusive=True, exit_on_error=False
@@ -314,7 +341,10 @@ class TrendScreen(TrendActions, Screen[None]):
             )
             button.focus()
         if ready:
-            self.sub_title = shown_path(self.db_path)
+            if self.latest:  # the badges came first: keep their summary
+                self._summarise()
+            else:
+                self.sub_title = shown_path(self.db_path)
             focused = self.focused
             if focused is None or not focused.display or focused.id == "demo-button":
                 self.query_one("#ops", OptionList).focus()
@@ -348,9 +378,15 @@ class TrendScreen(TrendActions, Screen[None]):
         with self.prevent(OptionList.OptionHighlighted):
             options.highlighted = index
 
+    def _reveal(self) -> None:
+        """The body, once its first page (or the reason there is none) is ready to draw."""
+        if self.state != "ready" and self.ops:
+            self._show_state("ready")
+
     def _show_page(self, page: TrendPage, cursor: str | None = None) -> None:
         if page.op != self.op:
             return  # a late answer for an operation the person has left
+        self._reveal()
         self.page = page
         table = self.query_one(VersionTable)
         labels = [p.label for p in page.points]
@@ -374,6 +410,7 @@ class TrendScreen(TrendActions, Screen[None]):
         chart.view = ChartView(page.points, cursor, frozenset(self.marked), self.mode, message)
 
     def _show_chart_message(self, message: str) -> None:
+        self._reveal()
         self.query_one(TrendChart).view = ChartView(message=message)
 
     def _update_titles(self) -> None:
@@ -427,14 +464,14 @@ class TrendScreen(TrendActions, Screen[None]):
     def _filter_submitted(self) -> None:
         self.query_one("#ops", OptionList).focus()
 
-    @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        label = event.row_key.value
-        if label is not None and label != self.cursor_label:
+    @on(VersionHighlighted)
+    def _row_highlighted(self, event: VersionHighlighted) -> None:
+        label = event.label
+        if label != self.cursor_label:
             self.cursor_label = label
             self._update_chart()
 
-    @on(DataTable.RowSelected)
+    @on(VersionSelected)
     def _row_selected(self) -> None:
         self.action_compare_previous()
 

@@ -3,19 +3,33 @@
 Columns: mark, version, verdict against the previous version, p50, p99, throughput, runs,
 date, leak rate, RSS peak, traced peak. The verdict column comes right after the label and is
 coloured (slower in the error colour, faster in the success colour), so a regression is seen
-before any figure is read. Cells are rich ``Text`` whose colours are resolved from the theme's
-variables (a ``DataTable`` cannot resolve ``$variables`` itself) and rebuilt when the theme
-changes. Rows are replaced only when the page changes; verdicts and marks update their cells.
+before any figure is read.
+
+A line-API widget (``ScrollView`` + ``render_line``): only the visible rows are drawn, each
+from a cached strip of fixed-width cells, so a frame costs a few dozen short lines whatever
+the page holds (a ``DataTable`` of 100 rows cost ~70 ms per full frame). Cell colours are
+theme variables resolved to rich styles once per theme; the header and cursor rows take their
+look from component classes, so every colour comes from the theme. Keys: up/down, page
+up/down, home/end move the cursor (``VersionHighlighted``); enter or a click selects a row
+(``VersionSelected``).
 
 It holds no data of its own beyond the page it shows and never queries the tracker.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
 from textual.color import Color
-from textual.widgets import DataTable
+from textual.geometry import Region, Size, Spacing
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from benchtui import format as fmt
 from benchtui.tui.history_queries import TrendPage, TrendPoint
@@ -36,6 +50,10 @@ COLUMNS = (
 )
 MARK = "◆"
 VERDICT_WIDTH = 21  # "? inconclusive +15.1%"
+PADDING = 1  # blank cells on each side of a column
+HEADER = 1  # rows of the header, which does not scroll
+
+Cell = tuple[str, str, bool]  # text, theme variable or '', bold
 
 
 def verdict_text(point: TrendPoint) -> tuple[str, str, bool]:
@@ -57,7 +75,7 @@ def verdict_text(point: TrendPoint) -> tuple[str, str, bool]:
     return text, variable, verdict.significant
 
 
-def row_cells(point: TrendPoint) -> dict[str, tuple[str, str, bool]]:
+def row_cells(point: TrendPoint) -> dict[str, Cell]:
     """Column key -> (text, theme variable or '', bold) for one version."""
     s = point.stats
     leak = "—" if s.leak_bytes_per_iter is None else f"{fmt.size_bytes(s.leak_bytes_per_iter)}"
@@ -75,111 +93,266 @@ def row_cells(point: TrendPoint) -> dict[str, tuple[str, str, bool]]:
     }
 
 
-class VersionTable(DataTable[Text]):
-    """Versions of the shown page, newest first; row keys are version labels."""
+class VersionHighlighted(Message):
+    """The cursor moved to version ``label``."""
 
+    def __init__(self, table: VersionTable, label: str) -> None:
+        super().__init__()
+        self.table = table
+        self.label = label
+
+    @property
+    def control(self) -> VersionTable:
+        return self.table
+
+
+class VersionSelected(Message):
+    """Version ``label`` was chosen (enter, or a click on its row)."""
+
+    def __init__(self, table: VersionTable, label: str) -> None:
+        super().__init__()
+        self.table = table
+        self.label = label
+
+    @property
+    def control(self) -> VersionTable:
+        return self.table
+
+
+class VersionTable(ScrollView, can_focus=True):
+    """Versions of the shown page, newest first (row 0 is the newest version)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first", "First", show=False),
+        Binding("end,ctrl+end", "last", "Last", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "version-table--header",
+        "version-table--cursor",
+    }
     DEFAULT_CSS = """
-    VersionTable { height: 1fr; background: $surface; }
+    VersionTable {
+        height: 1fr; background: $surface; color: $foreground;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .version-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .version-table--header { background-tint: $foreground 5%; }
+        }
+        & > .version-table--header {
+            text-style: bold; background: $panel; color: $foreground;
+        }
+        & > .version-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
     """
 
+    cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False)
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id, classes=classes)
         self.page: TrendPage | None = None
         self.marked: frozenset[str] = frozenset()
+        self._rows: list[TrendPoint] = []  # newest first
+        self._cells: list[dict[str, Cell]] = []
+        self._widths: dict[str, int] = {}
+        self._strips: dict[int, Strip] = {}  # row (header: -1) -> unstyled full-width strip
         self._styles: dict[tuple[str, bool], Style] = {}
+        self._bases: tuple[Style, Style, Style] = (Style(), Style(), Style())
 
     def on_mount(self) -> None:
-        self._add_columns({})
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    def _add_columns(self, widths: dict[str, int]) -> None:
-        # Fixed widths: a DataTable measures every cell of an auto-width column whenever one
-        # changes, which costs seconds on a page of 100 versions.
-        for key, header in COLUMNS:
-            self.add_column(header, key=key, width=widths.get(key, len(header)))
+        self._set_widths([])
 
     def _theme_changed(self, _theme: object) -> None:
         self._styles.clear()
-        if self.page is not None:
-            page, self.page = self.page, None
-            self.show(page, self.marked, self.label_at_cursor())
+        self._strips.clear()
+        self.refresh()
 
     # ------------------------------------------------------------------ data
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def get_row(self, label: str) -> list[str]:
+        """The cells of version ``label`` as shown (mark first), for tests and tools."""
+        for point, cells in zip(self._rows, self._cells, strict=True):
+            if point.label == label:
+                mark = MARK if label in self.marked else " "
+                return [mark, *(cells[key][0] for key, _ in COLUMNS[1:])]
+        raise KeyError(label)
+
     def show(self, page: TrendPage, marked: frozenset[str], cursor: str | None = None) -> None:
-        """Show ``page`` (rows rebuilt when a figure or verdict changed) and the marks."""
+        """Show ``page`` and the marks; the cursor stays on its version when it can."""
         if self.page is not None and page == self.page:
             self.set_marks(marked)
             return
-        if self._update_cells(page):
-            self.set_marks(marked)
-            return
         cursor = cursor or self.label_at_cursor()
+        same_rows = self.page is not None and [p.label for p in self.page.points] == [
+            p.label for p in page.points
+        ]
         self.page = page
         self.marked = marked
-        cells = [row_cells(point) for point in reversed(page.points)]
+        self._rows = list(reversed(page.points))
+        self._cells = [row_cells(point) for point in self._rows]
+        self._strips.clear()
+        if not (same_rows and self._fits()):
+            self._set_widths(self._cells)
+        if cursor is not None:
+            self.move_to(cursor)
+        else:
+            self._set_cursor(min(self.cursor_row, max(len(self._rows) - 1, 0)))
+        self.refresh()
+
+    def _fits(self) -> bool:
+        """Whether every cell fits its column as it is (verdicts arriving rarely widen one)."""
+        return all(
+            len(text) <= self._widths.get(key, 0)
+            for row in self._cells
+            for key, (text, _, _) in row.items()
+        )
+
+    def _set_widths(self, cells: list[dict[str, Cell]]) -> None:
         widths = {key: len(header) for key, header in COLUMNS}
         widths["mark"] = 1
-        # Room for the verdicts still being judged, so that they rarely need a rebuild.
+        # Room for the verdicts still being judged, so that they rarely widen the column.
         widths["verdict"] = max(widths["verdict"], VERDICT_WIDTH)
         for row in cells:
             for key, (text, _, _) in row.items():
                 widths[key] = max(widths[key], len(text))
-        self.clear(columns=True)
-        self._add_columns(widths)
-        for point, row in zip(reversed(page.points), cells, strict=True):
-            mark = self._text(MARK if point.label in marked else " ", "secondary", True)
-            self.add_row(mark, *(self._text(*row[key]) for key, _ in COLUMNS[1:]), key=point.label)
-        if cursor is not None:
-            self.move_to(cursor)
-
-    def _update_cells(self, page: TrendPage) -> bool:
-        """Update the changed cells in place when only verdicts or figures changed and they
-        fit their columns (a rebuild of 100 rows costs tens of ms); False when they do not."""
-        old = self.page
-        if old is None or [p.label for p in old.points] != [p.label for p in page.points]:
-            return False
-        widths = {column.key.value: column.width for column in self.columns.values()}
-        changed = []
-        for before, after in zip(old.points, page.points, strict=True):
-            if before == after:
-                continue
-            was, cells = row_cells(before), row_cells(after)
-            for key, cell in cells.items():
-                if cell != was[key]:
-                    if len(cell[0]) > widths.get(key, 0):
-                        return False
-                    changed.append((after.label, key, cell))
-        self.page = page
-        for label, key, cell in changed:
-            self.update_cell(label, key, self._text(*cell))
-        return True
+        self._widths = widths
+        width = sum(w + 2 * PADDING for w in widths.values())
+        self.virtual_size = Size(width, len(cells) + HEADER)
 
     def set_marks(self, marked: frozenset[str]) -> None:
-        if self.page is None:
-            self.marked = marked
-            return
-        for label in marked ^ self.marked:
-            if self.page.index_of(label) is not None:
-                text = MARK if label in marked else " "
-                self.update_cell(label, "mark", self._text(text, "secondary", True))
+        changed = marked ^ self.marked
         self.marked = marked
+        for row, point in enumerate(self._rows):
+            if point.label in changed:
+                self._strips.pop(row, None)
+                self.refresh_line(row + HEADER)
 
     def move_to(self, label: str) -> None:
-        if self.page is None:
-            return
-        index = self.page.index_of(label)
-        if index is not None:
-            self.move_cursor(row=len(self.page.points) - 1 - index, scroll=True)
+        for row, point in enumerate(self._rows):
+            if point.label == label:
+                self._set_cursor(row)
+                return
 
     def label_at_cursor(self) -> str | None:
-        if self.page is None or not self.page.points or self.row_count == 0:
+        if not self._rows:
             return None
-        row = min(max(self.cursor_row, 0), len(self.page.points) - 1)
-        return self.page.points[len(self.page.points) - 1 - row].label
+        return self._rows[min(max(self.cursor_row, 0), len(self._rows) - 1)].label
 
-    # ------------------------------------------------------------------ styling
-    def _text(self, text: str, variable: str, bold: bool) -> Text:
-        return Text(text, style=self._style(variable, bold), no_wrap=True, end="")
+    # ------------------------------------------------------------------ cursor
+    def _set_cursor(self, row: int, scroll: bool = True) -> None:
+        row = min(max(row, 0), max(len(self._rows) - 1, 0))
+        self.cursor_row = row
+        if scroll and self._rows:
+            self._scroll_into_view(row)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self.refresh_line(old + HEADER)
+        self.refresh_line(new + HEADER)
+        if 0 <= new < len(self._rows):
+            self.post_message(VersionHighlighted(self, self._rows[new].label))
+
+    def _scroll_into_view(self, row: int) -> None:
+        region = Region(int(self.scroll_x), row + HEADER, max(self.size.width, 1), 1)
+        self.scroll_to_region(region, animate=False, spacing=Spacing(top=HEADER), force=True)
+
+    def _page_rows(self) -> int:
+        return max(self.scrollable_content_region.height - HEADER, 1)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self._set_cursor(self.cursor_row - self._page_rows())
+
+    def action_page_down(self) -> None:
+        self._set_cursor(self.cursor_row + self._page_rows())
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self._rows) - 1)
+
+    def action_select_cursor(self) -> None:
+        label = self.label_at_cursor()
+        if label is not None:
+            self.post_message(VersionSelected(self, label))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)  # inside the border and padding
+        if offset is None or offset.y < HEADER:
+            return
+        row = offset.y - HEADER + int(self.scroll_y)
+        if 0 <= row < len(self._rows):
+            self._set_cursor(row, scroll=False)
+            self.action_select_cursor()
+
+    # ------------------------------------------------------------------ drawing
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The row styles, once per paint: each walks the DOM for its background.
+        self._bases = (
+            self.get_component_rich_style("version-table--header"),
+            self.get_component_rich_style("version-table--cursor"),
+            self.rich_style,
+        )
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        header, cursor, base = self._bases
+        if y < HEADER:
+            row, base = -1, header
+        else:
+            row = y - HEADER + scroll_y
+            if row >= len(self._rows):
+                return Strip.blank(width, base)
+        strip = self._strips.get(row)
+        if strip is None:
+            strip = self._strips[row] = self._row_strip(row)
+        strip = strip.crop(scroll_x, scroll_x + width)
+        if row >= 0 and row == self.cursor_row:
+            # The cursor's colours win over the cells' (as in a DataTable's cursor row).
+            segments = Segment.apply_style(list(strip), post_style=cursor)
+            return Strip(segments, strip.cell_length).extend_cell_length(width, cursor)
+        return strip.apply_style(base).extend_cell_length(width, base)
+
+    def _row_strip(self, row: int) -> Strip:
+        """A whole row (or the header, row -1) with cell colours only; the row's background
+        and default colour are applied when it is drawn."""
+        pad = " " * PADDING
+        segments = []
+        for key, header in COLUMNS:
+            width = self._widths.get(key, len(header))
+            if row < 0:
+                text, style = header, Style()
+            elif key == "mark":
+                marked = self._rows[row].label in self.marked
+                text, style = (MARK if marked else " "), self._style("secondary", True)
+            else:
+                text, variable, bold = self._cells[row][key]
+                style = self._style(variable, bold)
+            segments.append(Segment(f"{pad}{text[:width]:<{width}}{pad}", style))
+        return Strip(segments)
 
     def _style(self, variable: str, bold: bool) -> Style:
         """Colour only (no background, so the cursor row keeps its highlight)."""
