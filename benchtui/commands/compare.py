@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from benchtui.stats import DEFAULT_THRESHOLD, SLOWER
+from benchtui.stats import SLOWER
 from benchtui.tracker import report
 from benchtui.tracker.location import add_db_argument, resolve_db_path
 from benchtui.tracker.models import Comparison
@@ -25,13 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("b", metavar="B", help="the version judged against A")
     parser.add_argument("--op", metavar="NAME", help="only this operation")
     parser.add_argument("--suite", metavar="NAME", help="only operations of this suite")
-    parser.add_argument(
-        "--threshold",
-        metavar="PCT",
-        type=report.percentage,
-        default=DEFAULT_THRESHOLD,
-        help="changes smaller than this are noise (default: 2%%)",
-    )
+    report.add_threshold_argument(parser)
     parser.add_argument(
         "--fail-on-regression",
         metavar="PCT",

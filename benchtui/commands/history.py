@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 from itertools import groupby
 
-from benchtui.stats import DEFAULT_THRESHOLD
 from benchtui.tracker import report
 from benchtui.tracker.location import add_db_argument, resolve_db_path
 
@@ -28,13 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="how many versions to show per operation (default: 10)",
     )
     parser.add_argument("--suite", metavar="NAME", help="only operations of this suite")
-    parser.add_argument(
-        "--threshold",
-        metavar="PCT",
-        type=report.percentage,
-        default=DEFAULT_THRESHOLD,
-        help="changes smaller than this are noise (default: 2%%)",
-    )
+    report.add_threshold_argument(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_db_argument(parser)
 

@@ -64,6 +64,19 @@ def percentage(text: str) -> float:
     return number / 100.0
 
 
+def add_threshold_argument(parser: argparse.ArgumentParser) -> None:
+    """``--threshold PCT``, the noise threshold of the verdict (history and compare)."""
+    from benchtui.stats import DEFAULT_THRESHOLD
+
+    parser.add_argument(
+        "--threshold",
+        metavar="PCT",
+        type=percentage,
+        default=DEFAULT_THRESHOLD,
+        help="changes smaller than this are noise (default: 2%%)",
+    )
+
+
 def positive_int(text: str) -> int:
     try:
         number = int(text)
