@@ -13,6 +13,9 @@ How a verdict is reached
 * **Noise threshold** (default 2%): a significant change smaller than this is reported as
   ``no significant change``; without significance, no change is claimed only when the interval
   sits inside ±threshold (the data rule out a change that matters), else ``inconclusive``.
+* **Runs differ**: when a version has several runs and two of them differ by as much as the
+  change (process layout and machine load make whole runs faster or slower), the change is
+  ``inconclusive``: the data themselves show noise of that size.
 * **Too noisy**: an interval reaching more than 25% from the ratio is ``inconclusive``, unless
   it lies wholly beyond the threshold on one side (a 3x regression on a noisy machine is still
   a regression). Fewer than 5 rounds on a side is ``inconclusive`` too.
@@ -65,7 +68,7 @@ INCONCLUSIVE = "inconclusive"
 KINDS = (FASTER, SLOWER, NO_CHANGE, INCONCLUSIVE)
 
 # Bump when the rule or its defaults change: the tracker discards verdicts cached by another.
-ALGORITHM = 1
+ALGORITHM = 2
 
 DEFAULT_THRESHOLD = 0.02
 DEFAULT_ALPHA = 0.05
@@ -194,6 +197,17 @@ def judge(
             f"{_pct(single_run_threshold)}",
             **figures,
         )
+    spread = _run_spread(runs_a, runs_b)
+    if significant and abs(ratio - 1.0) >= threshold and spread is not None:
+        change = max(ratio, 1.0 / ratio) if ratio > 0 else float("inf")
+        if change <= spread:
+            # Runs of the *same* version already differ this much (process layout, machine
+            # load): a change no larger than that cannot be told from it.
+            return inconclusive(
+                f"runs differ: runs of one version differ by up to {spread - 1.0:.0%}, "
+                f"as much as the {ratio - 1.0:+.1%} change; run each version more times",
+                **figures,
+            )
     if significant and abs(ratio - 1.0) >= threshold:
         kind = SLOWER if ratio > 1.0 else FASTER
         return verdict(kind, f"{ratio - 1.0:+.1%}, p={p_value:.2g}, {ci}")
@@ -206,6 +220,23 @@ def judge(
     if ci_low >= 1.0 - threshold and ci_high <= 1.0 + threshold:
         return verdict(NO_CHANGE, f"p={p_value:.2g}, {ci} within +/-{_pct(threshold)}")
     return inconclusive(f"too noisy: {ci} cannot rule out a {_pct(threshold)} change", **figures)
+
+
+def _run_spread(*sides: list[Any]) -> float | None:
+    """The largest ratio between the medians of two runs of the same version (None when no
+    version has two runs): the run-to-run noise the data themselves show."""
+    import numpy as np
+
+    spread = None
+    for runs in sides:
+        if len(runs) < 2:
+            continue
+        medians = [float(np.median(r)) for r in runs]
+        low = min(medians)
+        if low > 0:
+            side = max(medians) / low
+            spread = side if spread is None else max(spread, side)
+    return spread
 
 
 def judge_pooled(a: Sequence[float], b: Sequence[float], **options: Any) -> Verdict:

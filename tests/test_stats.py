@@ -181,3 +181,20 @@ def test_threshold_must_be_a_fraction() -> None:
 def test_verdict_to_dict_round_trips() -> None:
     v = judge(*versions(13, 1.2))
     assert Verdict(**v.to_dict()) == v
+
+
+def test_change_no_larger_than_the_spread_between_runs_is_inconclusive() -> None:
+    # Two runs of the same version 30% apart (a real pattern on shared machines: whole
+    # worker processes land fast or slow), then a 20% "change": that is within the noise.
+    rng = random.Random(5)
+
+    def run(level: float) -> list[float]:
+        return [level * (1 + rng.gauss(0, 0.01)) for _ in range(20)]
+
+    a = [run(100.0), run(130.0)]
+    b = [run(138.0), run(140.0)]
+    verdict = judge(a, b)
+    assert verdict.kind == INCONCLUSIVE
+    assert "runs differ" in verdict.reason
+    # A change well beyond the spread between runs is still called.
+    assert judge(a, [run(400.0), run(410.0)]).kind == SLOWER
