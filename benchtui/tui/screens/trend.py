@@ -366,6 +366,12 @@ class TrendScreen(TrendActions, Screen[None]):
             options.set_options(items)
             if not shown:
                 options.add_option(Option(Content.styled("no match", MUTED), disabled=True))
+        if shown and (highlighted is None or highlighted not in shown):
+            # The operation on the right was filtered out: show the first one that matches,
+            # never figures of an operation the list no longer shows.
+            self.cursor_label = None
+            self.select_op(shown[0])
+            highlighted = shown[0]
         if highlighted is not None:
             self._highlight_op(highlighted)
 
