@@ -16,6 +16,7 @@ that cannot be opened each get a plain message, never a traceback.
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 
 from textual import events, on
@@ -225,7 +226,7 @@ class TrendScreen(TrendActions, Screen[None]):
         await self._show_ops(ops)
 
     def reload(self) -> None:
-        self.run_worker(self._reload(), group="trend-open", exclusive=True, exit_on_error=False)
+        self.run_worker(self._reload, group="trend-open", exclusive=True, exit_on_error=False)
 
     async def _reload(self) -> None:
         if self.source is None:
@@ -254,7 +255,7 @@ class TrendScreen(TrendActions, Screen[None]):
         # and drawn once, with data, rather than empty first and filled a frame later.
         self.select_op(chosen, offset=offset, keep=chosen == current)
         self.run_worker(
-            self._load_latest(), group="trend-latest", exclusive=True, exit_on_error=False
+            self._load_latest, group="trend-latest", exclusive=True, exit_on_error=False
         )
 
     def select_op(self, op: OpRef, offset: int = 0, keep: bool = False) -> None:
@@ -263,8 +264,10 @@ class TrendScreen(TrendActions, Screen[None]):
             self.marked = {}  # marks belong to one operation's versions
         self.op = op
         label = self.cursor_label if keep else None
+        # A callable, not a coroutine: an exclusive worker replaced before it starts then
+        # leaves no never-awaited coroutine behind.
         self.run_worker(
-            self._load_page(op, offset, label),
+            functools.partial(self._load_page, op, offset, label),
             group="trend-page",
             exclusive=True,
             exit_on_error=False,
