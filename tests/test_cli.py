@@ -234,3 +234,15 @@ def test_unsaved_run_is_not_a_success(write_suite: Callable[..., Path], suite_di
     assert done.returncode == 2
     assert "not saved" in done.stderr
     assert (suite_dir / "text.db").read_text() == "not a database\n"
+
+
+def test_cancelled_operations_are_not_kept_for_the_tracker() -> None:
+    from benchtui.runner.results import OperationResult, RunResult
+
+    def run(*statuses: str) -> RunResult:
+        ops = tuple(OperationResult(operation=f"op{i}", status=s) for i, s in enumerate(statuses))
+        return RunResult("id", "s", "/s.toml", "v1", "t0", "t1", {}, ops)
+
+    kept = run("ok", "error", "cancelled").without_cancelled()
+    assert kept is not None and [op.status for op in kept.operations] == ["ok", "error"]
+    assert run("cancelled", "cancelled").without_cancelled() is None

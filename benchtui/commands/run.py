@@ -150,10 +150,14 @@ async def _save(result: RunResult, args: argparse.Namespace, err: Any) -> bool:
     from benchtui.tracker.location import resolve_db_path
 
     path = resolve_db_path(args.db)
+    kept = result.without_cancelled()
+    if kept is None:
+        err.print("nothing finished, nothing saved")
+        return True
     try:
         tracker = await Tracker.open(path)
         try:
-            await tracker.save_run(result)
+            await tracker.save_run(kept)
         finally:
             await tracker.close()
     except TrackerError as exc:

@@ -7,7 +7,7 @@ draws or stores anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 SCHEMA = "benchtui.run/1"
@@ -155,6 +155,14 @@ class RunResult:
     @property
     def status(self) -> str:
         return worst_status(op.status for op in self.operations)
+
+    def without_cancelled(self) -> RunResult | None:
+        """The run as the tracker keeps it: a cancelled operation measured nothing to judge
+        (and must not count as a run of its version); ``None`` when nothing else is left."""
+        kept = tuple(op for op in self.operations if op.status != "cancelled")
+        if not kept:
+            return None
+        return replace(self, operations=kept)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -55,7 +55,10 @@ async def save_runs(results: list[RunResult], db_value: str | None) -> list[tupl
     except (TrackerError, OSError) as exc:
         return [(f"Results not saved: {exc}", "error")]
     try:
-        for result in results:
+        for whole in results:
+            result = whole.without_cancelled()
+            if result is None:  # cancelled before anything finished: nothing to keep
+                continue
             try:
                 await tracker.save_run(result)
             except (TrackerError, OSError) as exc:
