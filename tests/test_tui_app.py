@@ -243,6 +243,22 @@ async def test_quit_with_a_run_in_flight_asks_then_kills(suites: Path, tmp_path:
     assert await no_children(timeout=1.0)
 
 
+async def test_quit_question_goes_away_when_the_run_ends(suites: Path, tmp_path: Path) -> None:
+    app = make_app([suites / "tiny.toml"], tmp_path, save=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await choose(pilot, app, "tiny", "slow")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: bool(child_pids()))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        app.session.cancel()  # type: ignore[union-attr]  # the run ends while the question is up
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), timeout=5)
+        assert app.is_running  # ending the run is no answer to "quit?"
+    assert await no_children(timeout=1.0)
+
+
 async def test_bad_paths_and_malformed_suites_show_in_the_tree(
     suites: Path, tmp_path: Path
 ) -> None:

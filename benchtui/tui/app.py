@@ -72,6 +72,7 @@ class BenchApp(App[None]):
         self.label_for = label_for
         self.save_enabled = save
         self.session: RunSession | None = None
+        self._quit_prompt: ConfirmScreen | None = None
         self.suites, self.suite_errors = load_catalog(list(paths or []))
         self._notices: list[tuple[str, str]] = [(n, "warning") for n in startup_notices]
         self._custom_themes: list[str] = []
@@ -146,6 +147,11 @@ class BenchApp(App[None]):
             results = await session.run(notice=self._notice)
         finally:
             self.refresh_bindings()  # "cancel" leaves the footer
+            # A "quit and stop the run?" question no longer applies once the run is over.
+            if self._quit_prompt is not None and self.screen is self._quit_prompt:
+                self._quit_prompt.dismiss(None)
+                self.notify("The run is over: ctrl+q now quits at once.")
+            self._quit_prompt = None
         if session.phase == REJECTED:
             self._back_to_suites(session.problems)
             self.notify("\n".join(session.problems[:3]), title="Run not started", severity="error")
@@ -263,9 +269,11 @@ class BenchApp(App[None]):
             "A run is in flight. Quit and stop it? Its worker is killed.\n\n"
             "y quits, n or escape stays."
         )
-        self.push_screen(ConfirmScreen(question, yes="Quit", no="Stay"), self._quit_answered)
+        self._quit_prompt = ConfirmScreen(question, yes="Quit", no="Stay")
+        self.push_screen(self._quit_prompt, self._quit_answered)
 
     async def _quit_answered(self, answer: bool | None) -> None:
+        self._quit_prompt = None
         if not answer:
             return
         if self.session is not None:
