@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import shutil
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-import uuid
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from benchtui.tracker import Tracker  # noqa: E402
 from benchtui.tracker import rows as rowcodec  # noqa: E402
 from benchtui.tracker.store import _HISTORY_SQL  # noqa: E402
-from benchtui.tracker.synthetic import EPOCH, synthetic_run  # noqa: E402
+from benchtui.tracker.synthetic import seed_clones, synthetic_run  # noqa: E402
 
 OPS = {
     "parse_config": 12_000.0,
@@ -69,22 +66,6 @@ async def bench_save(folder: Path, n_runs: int) -> list[float]:
     return times
 
 
-def clone(template: rowcodec.EncodedRun, index: int) -> rowcodec.EncodedRun:
-    """``template`` as run ``index`` of version ``index // RUNS_PER_VERSION``."""
-    label = f"v{index // RUNS_PER_VERSION:06d}"
-    start = EPOCH + timedelta(minutes=index)
-    started_at = start.isoformat()
-    run = list(template.run)
-    run[0] = uuid.UUID(int=index + 1, version=4).hex
-    run[3] = label
-    run[6] = started_at
-    run[7] = (start + timedelta(seconds=30)).isoformat()
-    run[8] = rowcodec.time_key(started_at)
-    return dataclasses.replace(
-        template, run_id=run[0], label=label, started_key=run[8], run=tuple(run)
-    )
-
-
 async def seed(path: Path, n_results: int) -> float:
     n_runs = n_results // len(OPS)
     templates = [
@@ -92,16 +73,20 @@ async def seed(path: Path, n_results: int) -> float:
         for i in range(TEMPLATES)
     ]
     started = time.perf_counter()
+
+    def progress(done: int) -> None:
+        if done % (BATCH_RUNS * 5) == 0 or done == n_runs:
+            print(f"   ... {done * len(OPS):>9,} result rows", flush=True)
+
     async with await Tracker.open(path) as tracker:
-        for first in range(0, n_runs, BATCH_RUNS):
-            batch = [
-                clone(templates[i % TEMPLATES], i)
-                for i in range(first, min(n_runs, first + BATCH_RUNS))
-            ]
-            await tracker._import_encoded(batch)  # what save_run writes, many per transaction
-            done = first + len(batch)
-            if done % (BATCH_RUNS * 5) == 0 or done == n_runs:
-                print(f"   ... {done * len(OPS):>9,} result rows", flush=True)
+        await seed_clones(
+            tracker,
+            templates,
+            n_runs,
+            runs_per_version=RUNS_PER_VERSION,
+            batch=BATCH_RUNS,
+            on_batch=progress,
+        )
     return time.perf_counter() - started
 
 

@@ -23,14 +23,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import dataclasses
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-import uuid
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,26 +35,12 @@ sys.path.insert(0, str(ROOT))
 
 from benchtui.tracker import Tracker  # noqa: E402
 from benchtui.tracker import rows as rowcodec  # noqa: E402
-from benchtui.tracker.synthetic import EPOCH, synthetic_run  # noqa: E402
+from benchtui.tracker.synthetic import seed_clones, synthetic_run  # noqa: E402
 from benchtui.tui.history_queries import FIRST_VERDICTS, PAGE, HistorySource, OpRef  # noqa: E402
 
 TEMPLATES = 20
 BATCH = 250
 SUITE = "scale"
-
-
-def clone(template: rowcodec.EncodedRun, index: int) -> rowcodec.EncodedRun:
-    label = f"v{index:05d}"
-    start = EPOCH + timedelta(minutes=index)
-    run = list(template.run)
-    run[0] = uuid.UUID(int=index + 1, version=4).hex
-    run[3] = label
-    run[6] = start.isoformat()
-    run[7] = (start + timedelta(seconds=30)).isoformat()
-    run[8] = rowcodec.time_key(run[6])
-    return dataclasses.replace(
-        template, run_id=run[0], label=label, started_key=run[8], run=tuple(run)
-    )
 
 
 async def seed(path: Path, versions: int, operations: int) -> float:
@@ -68,12 +51,7 @@ async def seed(path: Path, versions: int, operations: int) -> float:
     ]
     started = time.perf_counter()
     async with await Tracker.open(path) as tracker:
-        for first in range(0, versions, BATCH):
-            batch = [
-                clone(templates[i % TEMPLATES], i)
-                for i in range(first, min(versions, first + BATCH))
-            ]
-            await tracker._import_encoded(batch)  # what save_run writes, many per transaction
+        await seed_clones(tracker, templates, versions, batch=BATCH)
     return time.perf_counter() - started
 
 
