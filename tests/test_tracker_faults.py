@@ -194,6 +194,37 @@ async def test_two_processes_save_fifty_runs_each_into_one_file(tmp_path: Path) 
     assert_consistent(path)
 
 
+def test_many_processes_creating_one_new_file_at_once_all_open_it(tmp_path: Path) -> None:
+    """Switching a new file to WAL needs an exclusive lock, and SQLite refuses it at once
+    (without waiting out the busy timeout) in some races: CI once failed this way. Six
+    processes race to create each of twelve fresh files, released together at a gate per
+    file; every open must succeed."""
+    rounds = 12
+    body = """
+        import os, time
+        async def main(folder, rounds):
+            for i in range(rounds):
+                print(f"READY {i}", flush=True)
+                while not os.path.exists(os.path.join(folder, f"go{i}")):
+                    time.sleep(0.0002)
+                t = await Tracker.open(os.path.join(folder, f"db{i}", "history.sqlite"))
+                await t.close()
+            print("DONE", flush=True)
+        asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+        """
+    children = [spawn(tmp_path, body, str(tmp_path), str(rounds)) for _ in range(6)]
+    for i in range(rounds):
+        for child in children:
+            wait_for_line(child, f"READY {i}")
+        (tmp_path / f"go{i}").touch()
+    for child in children:
+        out, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+        assert "DONE" in out
+    for i in range(rounds):
+        assert_consistent(tmp_path / f"db{i}" / "history.sqlite")
+
+
 async def test_sigkill_during_import_writes_nothing(tmp_path: Path) -> None:
     """An import is one transaction: killed half way, none of its runs appear."""
     path = tmp_path / "history.sqlite"

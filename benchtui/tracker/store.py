@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from itertools import groupby
@@ -729,6 +730,30 @@ class Tracker:
             raise TrackerError(f"{self._path}: {exc}") from exc
 
 
+def _switch_to_wal(conn: sqlite3.Connection, busy_timeout: float) -> str:
+    """Put the file in WAL mode; return the journal mode it ends in.
+
+    Switching needs an exclusive lock, and SQLite answers SQLITE_BUSY at once, without the
+    busy handler, when another process holds any lock at that moment (two processes creating
+    one database together hit this). So wait here instead, up to the busy timeout.
+    """
+    deadline = time.monotonic() + busy_timeout
+    pause = 0.002
+    while True:
+        current = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if current.lower() == "wal":
+            return current  # another process switched it already: no exclusive lock needed
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
 def _prepare(path: Path, create: bool, busy_timeout: float) -> None:
     """Check the file and bring it to the current schema (runs in a thread, before the
     aiosqlite connection opens). Reads first; writes only once the file is known good."""
@@ -752,7 +777,7 @@ def _prepare(path: Path, create: bool, busy_timeout: float) -> None:
         raise TrackerError(f"cannot open {path}: {exc}") from exc
     try:
         version = schema.verify(conn, path)
-        journal = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        journal = _switch_to_wal(conn, busy_timeout)
         if journal.lower() != "wal":
             raise TrackerError(f"{path}: cannot switch to WAL mode (journal mode {journal})")
         if version < schema.SCHEMA_VERSION:
