@@ -25,6 +25,8 @@ def busy(us):
 
 
 def _suite(folder: Path, label: str, us: int) -> Path:
+    # 3000 x ~100 us: 20 rounds of ~15 ms each, so a scheduling burst of a few ms on a shared
+    # CI machine moves no round's median (500 iterations once made a 20% change "too noisy").
     path = folder / f"{label}.toml"
     path.write_text(
         textwrap.dedent(
@@ -35,8 +37,8 @@ def _suite(folder: Path, label: str, us: int) -> Path:
             name = "busy"
             target = "busy_ops:busy"
             params = {{ us = {us} }}
-            iterations = 500
-            warmup = 50
+            iterations = 3000
+            warmup = 100
             memory = false
             """
         )
