@@ -111,7 +111,7 @@ warmup = 2
 iterations = 300
 memory = false
 rounds = 2
-timeout = 2.0
+timeout = 15.0   # generous: a loaded CI machine may take seconds just to start a worker
 
 [[operations]]
 name = "raises"
@@ -124,6 +124,7 @@ target = "tiny_ops:crashes"
 [[operations]]
 name = "hangs"
 target = "tiny_ops:hangs"
+timeout = 2.0
 
 [[operations]]
 name = "flood"

@@ -70,9 +70,11 @@ iterations = 300
     )
     op = by_name(run(path))["busy"]
     assert op.status == "ok" and op.iterations == 300 and op.errors == 0
-    # A 200 µs busy-wait: the median may only be a little above it (timer + call overhead).
-    assert 200_000 <= op.latency_ns.p50 <= 200_000 * 1.10
-    assert op.latency_ns.min >= 200_000
+    # A 200 µs busy-wait is never measured shorter than it is, and its fastest call only a
+    # little longer (timer + call overhead). The median is bounded loosely: on a loaded CI
+    # machine preemption lengthens many calls, which the harness rightly reports.
+    assert 200_000 <= op.latency_ns.min <= 200_000 * 1.10
+    assert 200_000 <= op.latency_ns.p50 <= 200_000 * 2
     assert len(op.rounds) == 20 and sum(r.iterations for r in op.rounds) == 300
     assert all(r.p50_ns >= 200_000 for r in op.rounds)
     assert decode_counts(op.histogram).sum() == 300
