@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from benchtui.bundled import sample_suites_dir
 from benchtui.runner.events import Event
 from benchtui.runner.results import RunResult
 from benchtui.runner.supervisor import Supervisor
@@ -45,22 +46,9 @@ DEMO_VERSIONS = (
 )
 
 
-def bundled_suites_dir() -> Path | None:
-    """``sample_suites/`` shipped beside the package (an editable or source install), else
-    ``./sample_suites`` when run from a checkout."""
-    candidates = [
-        Path(__file__).resolve().parent.parent / "sample_suites",
-        Path.cwd() / "sample_suites",
-    ]
-    for candidate in candidates:
-        if (candidate / "agent.toml").is_file():
-            return candidate
-    return None
-
-
 def demo_suite(version: DemoVersion, suites_dir: Path | None = None) -> Suite:
     """The agent suite trimmed to the demo operations, with this version's retrieval."""
-    folder = suites_dir or bundled_suites_dir()
+    folder = suites_dir or sample_suites_dir()
     if folder is None:
         raise SuiteError("the bundled sample suite (sample_suites/agent.toml) was not found")
     agent = load_suite(folder / "agent.toml")

@@ -8,19 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import benchtui
+from benchtui.bundled import sample_suites_dir
 from benchtui.suite import Suite, SuiteError, discover_suites
-
-
-def sample_suites_dir() -> Path | None:
-    """``sample_suites/`` beside the package (source checkout), else ``./sample_suites``."""
-    for candidate in (
-        Path(benchtui.__file__).resolve().parent.parent / "sample_suites",
-        Path.cwd() / "sample_suites",
-    ):
-        if candidate.is_dir():
-            return candidate
-    return None
 
 
 def load_catalog(paths: list[Path]) -> tuple[list[Suite], list[SuiteError]]:

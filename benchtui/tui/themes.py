@@ -23,7 +23,7 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-import benchtui
+from benchtui.bundled import themes_dir
 from benchtui.tui.config import config_dir
 
 if sys.version_info >= (3, 11):
@@ -54,14 +54,8 @@ class ThemeFileError(ValueError):
 
 
 def bundled_themes_dir() -> Path | None:
-    """``themes/`` beside the package (source checkout or editable install), else ``./themes``."""
-    for candidate in (
-        Path(benchtui.__file__).resolve().parent.parent / "themes",
-        Path.cwd() / "themes",
-    ):
-        if candidate.is_dir():
-            return candidate
-    return None
+    """The themes shipped with benchtui (see ``benchtui.bundled``)."""
+    return themes_dir()
 
 
 def user_themes_dir() -> Path:
