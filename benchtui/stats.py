@@ -16,6 +16,11 @@ How a verdict is reached
 * **Runs differ**: when a version has several runs and two of them differ by as much as the
   change (process layout and machine load make whole runs faster or slower), the change is
   ``inconclusive``: the data themselves show noise of that size.
+* **Runs vary**: a change under ``single_run_threshold`` (5%), the size of the noise
+  between processes, with two runs or more on each side, must also be found by a t-test on
+  the log medians of whole runs (p < alpha); otherwise it is ``inconclusive``. Rounds of one
+  run share a process, so they can agree on a difference that another process layout would
+  not reproduce. (With one run on a side such a change is ``inconclusive`` outright, below.)
 * **Too noisy**: an interval reaching more than 25% from the ratio is ``inconclusive``, unless
   it lies wholly beyond the threshold on one side (a 3x regression on a noisy machine is still
   a regression). Fewer than 5 rounds on a side is ``inconclusive`` too.
@@ -68,7 +73,7 @@ INCONCLUSIVE = "inconclusive"
 KINDS = (FASTER, SLOWER, NO_CHANGE, INCONCLUSIVE)
 
 # Bump when the rule or its defaults change: the tracker discards verdicts cached by another.
-ALGORITHM = 2
+ALGORITHM = 3
 
 DEFAULT_THRESHOLD = 0.02
 DEFAULT_ALPHA = 0.05
@@ -208,6 +213,20 @@ def judge(
                 f"as much as the {ratio - 1.0:+.1%} change; run each version more times",
                 **figures,
             )
+    # Small changes, the size of process-layout noise, need whole runs to agree as well
+    # (larger ones already had to beat the spread between runs above).
+    small = threshold <= abs(ratio - 1.0) < single_run_threshold
+    between_p = _between_runs_p(runs_a, runs_b) if significant and small else None
+    if between_p is not None and between_p >= alpha:
+        # Rounds say "changed", whole runs do not: each run has its own process layout
+        # (hash seed, allocator, code placement), so runs of the same code differ by a few
+        # percent; a difference no larger than that, seen in few runs, can be luck.
+        return inconclusive(
+            f"runs vary: {ratio - 1.0:+.1%} is not significant between whole runs "
+            f"(p={between_p:.2g} over {len(runs_a)}+{len(runs_b)} runs); "
+            f"run each version more times",
+            **figures,
+        )
     if significant and abs(ratio - 1.0) >= threshold:
         kind = SLOWER if ratio > 1.0 else FASTER
         return verdict(kind, f"{ratio - 1.0:+.1%}, p={p_value:.2g}, {ci}")
@@ -237,6 +256,27 @@ def _run_spread(*sides: list[Any]) -> float | None:
             side = max(medians) / low
             spread = side if spread is None else max(spread, side)
     return spread
+
+
+def _between_runs_p(runs_a: list[Any], runs_b: list[Any]) -> float | None:
+    """A two-sample t-test on the log medians of whole runs (None unless both sides have two
+    runs or more): do the versions differ by more than runs of one version differ among
+    themselves? Logs, because run-to-run noise is multiplicative. The variance is pooled
+    (Student, not Welch): both versions ran on the same machine, so they share one
+    run-to-run noise, and with two runs a side Welch's degrees of freedom fall to ~1, which
+    would call even a 3x change luck."""
+    if len(runs_a) < 2 or len(runs_b) < 2:
+        return None
+    import numpy as np
+    from scipy.stats import ttest_ind
+
+    log_a = np.log([max(float(np.median(r)), 1e-9) for r in runs_a])
+    log_b = np.log([max(float(np.median(r)), 1e-9) for r in runs_b])
+    if np.ptp(log_a) == 0 and np.ptp(log_b) == 0:
+        # No spread at all (synthetic or quantised data): the t statistic is undefined;
+        # identical runs on each side leave nothing for luck to explain.
+        return 0.0 if log_a[0] != log_b[0] else 1.0
+    return float(ttest_ind(log_b, log_a, equal_var=True).pvalue)
 
 
 def judge_pooled(a: Sequence[float], b: Sequence[float], **options: Any) -> Verdict:

@@ -198,3 +198,24 @@ def test_change_no_larger_than_the_spread_between_runs_is_inconclusive() -> None
     assert "runs differ" in verdict.reason
     # A change well beyond the spread between runs is still called.
     assert judge(a, [run(400.0), run(410.0)]).kind == SLOWER
+
+
+def test_change_not_significant_between_whole_runs_is_inconclusive() -> None:
+    # Same code, two runs a side, each run landing a little fast or slow as whole processes
+    # do (hash seed, memory layout): the 40 rounds a side make +3.5% look certain, but two
+    # runs a side that already differ by 2% cannot establish it.
+    rng = random.Random(11)
+
+    def run(level: float) -> list[float]:
+        return [level * (1 + rng.gauss(0, 0.004)) for _ in range(20)]
+
+    verdict = judge([run(100.0), run(102.0)], [run(103.5), run(105.5)])
+    assert verdict.kind == INCONCLUSIVE
+    assert "runs vary" in verdict.reason and "2+2 runs" in verdict.reason
+    # Three runs a side that agree on a 4% change: whole runs confirm it.
+    real = judge([run(100.0), run(101.0), run(100.5)], [run(104.0), run(105.0), run(104.5)])
+    assert real.kind == SLOWER
+    # A large change beyond the spread between runs needs no such test, even when one run
+    # was slowed by machine load: the spread rule above already covers it.
+    loaded = judge([run(1630.0), run(2200.0)], [run(1210.0), run(570.0)])
+    assert loaded.kind == FASTER
