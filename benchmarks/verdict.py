@@ -10,7 +10,7 @@ tracker file, then asks the tracker for its verdict, exactly as ``benchtui compa
   ``faster``/``slower`` verdict is a false positive.
 * **20% slower**: version B busy-waits 120 µs. Anything but ``slower`` is a miss.
 
-Both are done with one run per version and with three runs per version.
+Each is done with one, two and three runs per version (interleaved).
 """
 
 from __future__ import annotations
@@ -63,9 +63,12 @@ def write_suite(folder: Path, name: str, us: int) -> Path:
 
 async def trial(folder: Path, tracker: Tracker, index: int, b_us: int, runs: int) -> str:
     a_label, b_label = f"t{index}-a", f"t{index}-b"
-    for label, us in ((a_label, 100), (b_label, b_us)):
-        suite = load_suite(write_suite(folder, label, us))
-        for _ in range(runs):
+    suites = {
+        label: load_suite(write_suite(folder, label, us))
+        for label, us in ((a_label, 100), (b_label, b_us))
+    }
+    for _ in range(runs):  # interleaved, A B A B: a slow spell of the machine hits both
+        for label, suite in suites.items():
             result = await Supervisor(suite, label=label).run()
             await tracker.save_run(result)
     [comparison] = await tracker.compare(a_label, b_label, op="busy")
@@ -79,7 +82,7 @@ async def main_async(trials: int) -> None:
         tracker = await Tracker.open(folder / "history.sqlite")
         try:
             index = 0
-            for runs in (1, 3):
+            for runs in (1, 2, 3):
                 for b_us, what in ((100, "same code"), (120, "B 20% slower")):
                     kinds: Counter[str] = Counter()
                     for _ in range(trials):
