@@ -6,6 +6,7 @@ broken files, and the first-launch demo offer."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -425,3 +426,41 @@ async def test_version_table_keys_move_the_cursor_and_the_chart(tmp_path: Path) 
             f"b{PAGE + 26:04d}",
             f"b{PAGE + 27:04d}",
         )
+
+
+def chart_text(chart: TrendChart) -> list[str]:
+    return [strip.text for strip in chart._lines]
+
+
+async def test_chart_at_80x24_labels_every_bar_and_shows_its_scales(tmp_path: Path) -> None:
+    db = await seed_history(tmp_path / "h.sqlite")
+    async with make_app(tmp_path, db).run_test(size=(80, 24)) as pilot:
+        screen = await open_trend(pilot)
+        await choose_op(pilot, screen, RETRIEVE)
+        await to_row(pilot, screen, "v1.2")
+        chart = screen.query_one(TrendChart)
+        await pilot.pause()
+        lines = chart_text(chart)
+        axis, labels = lines[-2], lines[-1]
+        corner = axis.index("└")
+        # Every version is named, in order, each label over the tick or verdict mark of its
+        # own bar (the bars' columns are where the axis line is interrupted).
+        words = [(m.start(), m.group()) for m in re.finditer(r"\S+", labels)]
+        assert [w for _, w in words] == ["v1.0", "v1.1", "v1.2", "v1.3", "v1.4"]
+        marks = [x for x, c in enumerate(axis) if x > corner and c != "─"]
+        assert len(marks) == 5
+        for (x, word), mark in zip(words, marks, strict=True):
+            assert x <= mark < x + len(word)
+        # Each band has its name and a scale with units in the gutter.
+        gutter = [line[:corner] for line in lines[:-2]]
+        assert any("p50" in g for g in gutter) and any("p99" in g for g in gutter)
+        assert sum(bool(re.search(r"\d (ms|µs)", g)) for g in gutter) == 4
+        await pilot.press("m", "m")
+        await pilot.pause()
+        assert chart.view.mode == MEMORY
+        lines = chart_text(chart)
+        for name in ("traced", "leak/it", "RSS"):
+            row = next(i for i, line in enumerate(lines) if name in line[: corner + 8])
+            band = lines[row : row + 2]
+            # A flat band writes its figure on its line; one with bars has a scale in bytes.
+            assert "flat: " in band[0] or re.search(r"\d (B|KiB|MiB)", "".join(band)), band

@@ -366,6 +366,25 @@ def environment_rows(a: Side, b: Side) -> tuple[EnvRow, ...]:
     return tuple(rows)
 
 
+DISAGREE_FROM = 0.02  # verdict changes smaller than this are noise: no note when p50 differs
+
+
+def p50_against_verdict(point: TrendPoint, previous: TrendPoint | None) -> bool:
+    """Whether the version's p50 (the median of its runs' p50s) moved the other way from its
+    verdict's change (the ratio of the medians of all rounds, see ``benchtui.stats``) against
+    the version before it: with noisy runs the two can disagree, and the screen must say so
+    rather than show "p50 up" beside "faster"."""
+    verdict = point.verdict
+    if verdict is None or verdict.change is None or abs(verdict.change) < DISAGREE_FROM:
+        return False
+    if previous is None or previous.label != point.previous:
+        return False
+    now, before = point.stats.p50_ns, previous.stats.p50_ns
+    if not now or not before:
+        return False
+    return (now / before - 1) * verdict.change < 0
+
+
 def shown_path(path: Path) -> str:
     """A path as a person reads it: relative to the current folder when inside it."""
     try:

@@ -48,17 +48,23 @@ from benchtui.tui.widgets.trend_chart import (
     THROUGHPUT,
     ChartView,
     TrendChart,
+    fit_middle,
 )
 from benchtui.tui.widgets.version_table import VersionHighlighted, VersionSelected, VersionTable
 
 MUTED = "$foreground-muted"
 NARROW_BELOW = 110
 QUICK_VERDICTS_S = 0.08  # verdicts faster than this are drawn with the figures, in one frame
+# The chart's subtitle: what its marks and band names mean ('m' is in the footer). Short
+# enough for the chart pane of an 80-column terminal.
 LEGENDS = {
-    LATENCY: "p50 (▲ slower ▼ faster than the version before) · p99 · m: next chart",
-    THROUGHPUT: "throughput per second (▲ slower ▼ faster) · m: next chart",
-    MEMORY: "tracemalloc peak · leak per call · RSS peak · m: next chart",
+    LATENCY: "vs previous: ▲ slower ▼ faster ? inconclusive",
+    THROUGHPUT: "vs previous: ▲ slower ▼ faster ? inconclusive",
+    MEMORY: "traced: tracemalloc peak · leak/it: bytes per call",
 }
+ONE_VERSION = "one version so far: r re-runs it under a new label"
+# The table's note for a verdict mark (version_table.AGAINST_MARK) and its column headers.
+AGAINST_NOTE = "* p50 (runs) moved the other way"
 LATEST_MARKS = {
     "slower": ("▲", "$error"),
     "faster": ("▼", "$success"),
@@ -104,21 +110,53 @@ def op_id(op: OpRef) -> str:
     return f"{op.suite}\x1f{op.operation}"
 
 
-def op_prompt(op: OpRef, latest: LatestState | None) -> Content:
+MIN_NAME = 10  # an operation name is not cut shorter than this to make room for a change
+
+
+def op_prompt(op: OpRef, latest: LatestState | None, width: int = 0) -> Content:
+    """An operation in the list: verdict badge first, then the name, then its newest change
+    (significant ones) or p50, right-aligned. Within ``width`` cells (0: no limit) the badge
+    always shows, the name is cut in the middle (names that share a prefix still differ at
+    their end). The name comes before the figures: the p50 (also in the table) shows only
+    beside the whole name, a significant change only if the name keeps ``MIN_NAME`` cells."""
+    name = op.operation
     if latest is None:
-        return Content.assemble(("  ", ""), op.operation)
+        return Content.assemble(("  ", ""), fit_middle(name, width - 2) if width else name)
     if latest.status != "ok" and latest.p50_ns is None:
         mark, style = "✗", "$error"
     elif latest.verdict is not None and latest.verdict.kind in LATEST_MARKS:
         mark, style = LATEST_MARKS[latest.verdict.kind]
     else:
         mark, style = "·", MUTED
-    parts: list[tuple[str, str] | str] = [(f"{mark} ", style), op.operation]
     if latest.verdict is not None and latest.verdict.significant and latest.verdict.change:
-        parts.append((f" {latest.verdict.change:+.0%}", style))
+        figure, figure_style = f"{latest.verdict.change:+.0%}", style
+        keep = min(len(name), MIN_NAME)
     elif latest.p50_ns:
-        parts.append((f" {fmt.duration_ns(latest.p50_ns)}", MUTED))
-    return Content.assemble(*parts)
+        figure, figure_style = fmt.duration_ns(latest.p50_ns), MUTED
+        keep = len(name)
+    else:
+        figure, figure_style, keep = "", MUTED, 0
+    if not width:
+        parts: list[tuple[str, str] | str] = [(f"{mark} ", style), name]
+        return Content.assemble(*parts, *([(f" {figure}", figure_style)] if figure else []))
+    room = width - 2  # after the badge and its space
+    if figure and room - len(figure) - 1 < keep:
+        figure = ""
+    shown = fit_middle(name, room - (len(figure) + 1 if figure else 0))
+    gap = room - len(shown) - len(figure)
+    tail = [(" " * gap + figure, figure_style)] if figure else []
+    return Content.assemble((f"{mark} ", style), shown, *tail)
+
+
+class OpsList(OptionList):
+    """The operations list. Its lines are fitted to its width, so it says when that changes
+    (first laid out, the terminal resized, the narrow layout)."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(self.Resized())
 
 
 class TrendScreen(TrendActions, Screen[None]):
@@ -185,7 +223,7 @@ class TrendScreen(TrendActions, Screen[None]):
             with Vertical(id="ops-pane", classes="pane") as ops_pane:
                 ops_pane.border_title = "operations"
                 yield Input(placeholder="filter  /", id="filter", compact=True)
-                yield OptionList(id="ops")
+                yield OpsList(id="ops")
             with Vertical(id="right"):
                 yield TrendChart(id="chart", classes="pane")
                 yield VersionTable(id="versions", classes="pane")
@@ -357,13 +395,14 @@ class TrendScreen(TrendActions, Screen[None]):
         needle = self.query_one("#filter", Input).value.strip().lower()
         shown = [op for op in self.ops if needle in f"{op.suite} {op.operation}".lower()]
         several = len({op.suite for op in self.ops}) > 1
+        width = self._ops_width(len(shown) + (len({op.suite for op in shown}) if several else 0))
         items: list[Option] = []
         suite = None
         for op in shown:
             if several and op.suite != suite:
                 suite = op.suite
                 items.append(Option(Content.styled(suite, "bold $primary"), disabled=True))
-            items.append(Option(op_prompt(op, self.latest.get(op)), id=op_id(op)))
+            items.append(Option(op_prompt(op, self.latest.get(op), width), id=op_id(op)))
         highlighted = self.op
         with self.prevent(OptionList.OptionHighlighted):
             options.set_options(items)
@@ -377,6 +416,16 @@ class TrendScreen(TrendActions, Screen[None]):
             highlighted = shown[0]
         if highlighted is not None:
             self._highlight_op(highlighted)
+
+    def _ops_width(self, lines: int) -> int:
+        """The cells an operation's line has in the list (0 before the list is laid out):
+        its width inside the padding, less the scrollbar when the lines will not all fit."""
+        options = self.query_one("#ops", OptionList)
+        region = options.scrollable_content_region  # inside the padding and any scrollbar
+        width = region.width
+        if lines > region.height and not options.show_vertical_scrollbar:
+            width -= options.styles.scrollbar_size_vertical  # one is about to appear
+        return max(width, 0)
 
     def _highlight_op(self, op: OpRef) -> None:
         options = self.query_one("#ops", OptionList)
@@ -427,17 +476,19 @@ class TrendScreen(TrendActions, Screen[None]):
         if page is None or self.op is None:
             return
         chart.border_title = f"{self.op.operation} · {self.mode}"
-        hint = ""
+        legend = LEGENDS[self.mode]
         if len(page.points) == 1 and not page.has_older:
-            hint = " · one version so far: r re-runs it under a new label"
-        chart.border_subtitle = LEGENDS[self.mode] + hint
+            # No verdict to explain yet: the hint takes the place of the verdict legend.
+            legend = f"{legend} · {ONE_VERSION}" if self.mode == MEMORY else ONE_VERSION
+        chart.border_subtitle = legend
         table = self.query_one(VersionTable)
         first, last = page.offset + 1, page.offset + len(page.points)
         where = "newest " if page.offset == 0 else ""
         nav = [n for n, ok in (("[ older", page.has_older), ("] newer", page.offset > 0)) if ok]
         judging = "" if page.judged else " · judging…"
         table.border_title = f"versions {where}{first}–{last}{judging}"
-        table.border_subtitle = " · ".join(nav + [f"{len(self.marked)}/2 marked"])
+        note = [AGAINST_NOTE] if table.against else []
+        table.border_subtitle = " · ".join(note + nav + [f"{len(self.marked)}/2 marked"])
 
     def _summarise(self) -> None:
         slower = [op for op, s in self.latest.items() if s.verdict and s.verdict.kind == "slower"]
@@ -464,6 +515,11 @@ class TrendScreen(TrendActions, Screen[None]):
     @on(OptionList.OptionSelected, "#ops")
     def _op_selected(self) -> None:
         self.query_one(VersionTable).focus()
+
+    @on(OpsList.Resized)
+    def _ops_resized(self) -> None:
+        if self.ops:
+            self._fill_ops()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:

@@ -3,7 +3,10 @@
 Columns: mark, version, verdict against the previous version, p50, p99, throughput, runs,
 date, leak rate, RSS peak, traced peak. The verdict column comes right after the label and is
 coloured (slower in the error colour, faster in the success colour), so a regression is seen
-before any figure is read.
+before any figure is read. Its percentage is the change of the median of all rounds (what
+``benchtui.stats`` judges), while the p50 and p99 columns are medians of the runs' own
+percentiles: the headers say which is which, and a verdict the p50 column contradicts is marked
+(``AGAINST_MARK``; the screen explains the mark).
 
 A line-API widget (``ScrollView`` + ``render_line``): only the visible rows are drawn, each
 from a cached strip of fixed-width cells, so a frame costs a few dozen short lines whatever
@@ -32,15 +35,15 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from benchtui import format as fmt
-from benchtui.tui.history_queries import TrendPage, TrendPoint
+from benchtui.tui.history_queries import TrendPage, TrendPoint, p50_against_verdict
 from benchtui.tui.widgets.trend_chart import verdict_mark
 
 COLUMNS = (
     ("mark", " "),
     ("label", "version"),
-    ("verdict", "vs previous"),
-    ("p50", "p50"),
-    ("p99", "p99"),
+    ("verdict", "round median vs prev"),
+    ("p50", "p50 (runs)"),
+    ("p99", "p99 (runs)"),
     ("throughput", "throughput"),
     ("runs", "runs"),
     ("date", "date"),
@@ -50,14 +53,18 @@ COLUMNS = (
 )
 MARK = "◆"
 VERDICT_WIDTH = 21  # "? inconclusive +15.1%"
+# After a verdict whose change the p50 column contradicts (the screen explains the mark).
+AGAINST_MARK = " *"
 PADDING = 1  # blank cells on each side of a column
 HEADER = 1  # rows of the header, which does not scroll
 
 Cell = tuple[str, str, bool]  # text, theme variable or '', bold
 
 
-def verdict_text(point: TrendPoint) -> tuple[str, str, bool]:
-    """(text, theme variable, bold) of the verdict cell."""
+def verdict_text(point: TrendPoint, against: bool = False) -> tuple[str, str, bool]:
+    """(text, theme variable, bold) of the verdict cell: the kind and the change of the median
+    round time against the previous version. ``against``: the p50 column moved the other way
+    (``p50_against_verdict``), which the cell marks."""
     glyph, variable = verdict_mark(point)
     stats = point.stats
     if point.failed:
@@ -72,16 +79,19 @@ def verdict_text(point: TrendPoint) -> tuple[str, str, bool]:
     text = f"{glyph} {kind}{change}"
     if stats.status != "ok":  # some runs failed, some did not
         text += f" ({stats.ok_runs}/{stats.runs} ok)"
+    if against:
+        text += AGAINST_MARK
     return text, variable, verdict.significant
 
 
-def row_cells(point: TrendPoint) -> dict[str, Cell]:
-    """Column key -> (text, theme variable or '', bold) for one version."""
+def row_cells(point: TrendPoint, previous: TrendPoint | None = None) -> dict[str, Cell]:
+    """Column key -> (text, theme variable or '', bold) for one version (``previous``: the
+    version before it on the page, if any)."""
     s = point.stats
     leak = "—" if s.leak_bytes_per_iter is None else f"{fmt.size_bytes(s.leak_bytes_per_iter)}"
     return {
         "label": (s.label, "", False),
-        "verdict": verdict_text(point),
+        "verdict": verdict_text(point, p50_against_verdict(point, previous)),
         "p50": (fmt.duration_ns(s.p50_ns), "", True),
         "p99": (fmt.duration_ns(s.p99_ns), "", False),
         "throughput": (fmt.rate(s.throughput_per_s), "", False),
@@ -205,7 +215,10 @@ class VersionTable(ScrollView, can_focus=True):
         self.page = page
         self.marked = marked
         self._rows = list(reversed(page.points))
-        self._cells = [row_cells(point) for point in self._rows]
+        # Each version's predecessor on the page (the oldest one's is on the next page).
+        before = (None, *page.points)[: len(page.points)]
+        cells = [row_cells(p, b) for p, b in zip(page.points, before, strict=True)]
+        self._cells = list(reversed(cells))
         self._strips.clear()
         if not (same_rows and self._fits()):
             self._set_widths(self._cells)
@@ -248,6 +261,11 @@ class VersionTable(ScrollView, can_focus=True):
             if point.label == label:
                 self._set_cursor(row)
                 return
+
+    @property
+    def against(self) -> bool:
+        """Whether a row's verdict carries ``AGAINST_MARK`` (its p50 moved the other way)."""
+        return any(cells["verdict"][0].endswith(AGAINST_MARK) for cells in self._cells)
 
     def label_at_cursor(self) -> str | None:
         if not self._rows:
