@@ -199,8 +199,10 @@ def running_state(name: str = "render_prompt", seed: int = 7) -> OperationState:
     state.apply(PhaseStarted(name, "timed", planned_iterations=30000, rounds=20))
     for step in range(1, 7):
         delta, _ = _histogram_delta(seed + step, 2000, 48_000)
-        state.apply(Progress(name, 2000 * step, 0, step, 20, 0.1 * step, delta))
-    for i in range(5):
+        done = 2000 * step
+        # 20 rounds of 1,500 calls: the round in progress is the one these calls reached.
+        state.apply(Progress(name, done, 0, done // 1500, 20, 0.1 * step, delta))
+    for i in range(8):
         state.apply(RoundFinished(name, _round(i)))
     for i in range(24):
         rss = 40_000_000 + i * 180_000 + (i % 3) * 50_000
@@ -283,6 +285,40 @@ def failed_state(name: str = "parse_tool_call") -> OperationState:
         settings=settings,
     )
     state.apply(OperationFinished(name, result))
+    return state
+
+
+def all_failing_state(name: str = "parse_strict", *, finished: bool = False) -> OperationState:
+    """Every call raises: progress and errors but not one latency sample."""
+    settings = {"iterations": 3000, "duration": None, "memory": False}
+    state = OperationState(name)
+    state.apply(OperationStarted(name, 3, 4, settings))
+    state.apply(PhaseStarted(name, "warmup"))
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "agent_ops.py", line 97, in parse_strict\n'
+        "    raise KeyError('tool')\n"
+        "KeyError: 'tool'\n"
+    )
+    state.apply(OperationError(name, "KeyError", "'tool'", traceback))
+    state.apply(PhaseStarted(name, "timed", planned_iterations=3000, rounds=10))
+    # Failed calls record no latency: the histogram deltas stay empty.
+    state.apply(Progress(name, 1200, 1210, 4, 10, 0.4, ""))
+    if finished:
+        state.apply(Progress(name, 3000, 3010, 10, 10, 1.0, ""))
+        result = OperationResult(
+            operation=name,
+            status="error",
+            iterations=3000,
+            errors=3000,
+            total_time_s=1.0,
+            throughput_per_s=3000.0,
+            latency_ns=LatencySummary(),
+            error=ErrorInfo("KeyError", "'tool'", traceback),
+            exit_code=0,
+            settings=settings,
+        )
+        state.apply(OperationFinished(name, result))
     return state
 
 

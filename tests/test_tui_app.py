@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest_tui import THEMES_DIR, child_pids, no_children, wait_until, write_suites
-from textual.widgets import Input, Log
+from textual.widgets import Input, Log, Static
 
 from benchtui.tracker import Tracker
 from benchtui.tui.app import BenchApp
@@ -323,7 +323,8 @@ async def test_help_and_keymap(suites: Path, tmp_path: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        assert "f5" in str(app.screen.query_one("Static").render())
+        shown_keys = [str(s.render()) for s in app.screen.query(".key").results(Static)]
+        assert "f5" in shown_keys and "r" not in shown_keys[:12]
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -388,3 +389,163 @@ async def test_cancel_while_checking_starts_nothing(suites: Path, tmp_path: Path
         assert view.phase == "cancelled"
         assert {e.snapshot.status for e in view.entries} == {"cancelled"}
     assert await no_children()
+
+
+def stats_text(screen: LiveScreen) -> str:
+    return "\n".join(line.plain for line in screen.query_one(StatsPane).lines())
+
+
+async def test_after_a_cancel_the_stats_show_the_cancelled_operation(
+    suites: Path, tmp_path: Path
+) -> None:
+    """Not the last one of the queue (skipped, 'cancelled' too): the one that was running."""
+    app = make_app([suites / "tiny.toml", suites / "faults.toml"], tmp_path, save=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        tree_of(app).select_keys({(0, "add"), (0, "slow"), (1, "add")})
+        await pilot.press("r")
+
+        def measuring() -> bool:
+            view = app.session.view()  # type: ignore[union-attr]
+            return view.entry((0, "slow")).snapshot.iterations > 0  # type: ignore[union-attr]
+
+        await wait_until(pilot, measuring)
+        await pilot.press("c")
+        await finished(pilot, app, timeout=5)
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        await pilot.pause(0.3)  # a few repaints: the choice must hold, not flicker
+        screen.refresh_view()
+        assert screen.shown == (0, "slow")
+        first = stats_text(screen).splitlines()[0]
+        assert "slow" in first and "cancelled" in first and "add" not in first
+        # The skipped one is cancelled too, but never ran.
+        assert app.session.view().entry((1, "add")).snapshot.status == "cancelled"  # type: ignore[union-attr]
+        # Until the person picks another one.
+        queue = screen.query_one(QueueList)
+        queue.focus()
+        queue.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.shown == (0, "add")
+        assert stats_text(screen).splitlines()[0].split()[1] == "add"
+
+
+async def test_live_round_counter_agrees_with_the_progress(suites: Path, tmp_path: Path) -> None:
+    from conftest_tui import FakeSource, running_state
+
+    app = make_app([suites / "tiny.toml"], tmp_path, save=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = LiveScreen(FakeSource([running_state("render_prompt")]))
+        await app.push_screen(screen)
+        await pilot.pause()
+        lines = stats_text(screen).splitlines()
+        # 12,000 of 30,000 calls in 20 rounds of 1,500: the 9th round, and the bar at 40%.
+        assert "round 9/20" in lines[0]
+        assert lines[1].rstrip().endswith("40%")
+
+
+async def test_every_call_failing_shows_no_latency_figures(suites: Path, tmp_path: Path) -> None:
+    from conftest_tui import FakeSource, all_failing_state
+
+    app = make_app([suites / "tiny.toml"], tmp_path, save=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for finished_ in (False, True):
+            source = FakeSource([all_failing_state(finished=finished_)])
+            screen = LiveScreen(source)
+            await app.push_screen(screen)
+            await pilot.pause()
+            text = stats_text(screen)
+            assert "no successful calls" in text
+            assert " ns" not in text and " µs" not in text
+            histogram = str(screen.query_one("#histogram").render_line(0).text)
+            assert "every timed call raised" in histogram
+            app.pop_screen()
+            await pilot.pause()
+
+
+async def test_settings_name_a_bad_value_before_a_conflict(suites: Path, tmp_path: Path) -> None:
+    """iterations = -1 with duration still filled: the bad value first, not 'not both'."""
+    app = make_app([suites / "tiny.toml"], tmp_path, save=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        move_to(app, "tiny", "slow")  # a duration operation
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#field-duration", Input).value == "30"
+        field = screen.query_one("#field-iterations", Input)
+        field.focus()
+        await pilot.press("minus", "1")
+        await pilot.pause()
+        error = str(screen.query_one("#settings-error").render())
+        assert "iterations" in error and ">= 1" in error and "not both" not in error
+        # A valid count while duration is still set: now the conflict is the problem.
+        await pilot.press("backspace", "backspace", "5")
+        await pilot.pause()
+        assert "not both" in str(screen.query_one("#settings-error").render())
+        duration = screen.query_one("#field-duration", Input)
+        duration.value = ""
+        await pilot.pause()
+        assert str(screen.query_one("#settings-error").render()) == ""
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_help_keys_and_descriptions_line_up(
+    suites: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_app([suites / "tiny.toml"], tmp_path, save=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        keys_ = list(screen.query(".key").results(Static))
+        descriptions = list(screen.query(".description").results(Static))
+        assert len(keys_) == len(descriptions) > 20
+        assert len({s.region.x for s in keys_}) == 1
+        assert len({s.region.x for s in descriptions}) == 1
+        # Each description sits on its key's line and wraps within its own column.
+        for key, description in zip(keys_, descriptions, strict=True):
+            assert key.region.y == description.region.y
+            assert description.region.x > key.region.right
+        assert descriptions[0].region.width >= 30
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_toasts_leave_a_dialog_s_buttons_clear(
+    suites: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from textual.widgets import Button
+    from textual.widgets._toast import Toast
+
+    from benchtui.tui.screens.first_launch import FirstLaunchScreen
+
+    app = make_app([suites / "tiny.toml"], tmp_path, save=False)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.pause()
+        for make in (
+            lambda: FirstLaunchScreen(tmp_path / "history.sqlite"),
+            lambda: ConfirmScreen("A run is in flight. Quit and stop it?"),
+        ):
+            await app.push_screen(make())
+            await pilot.pause()
+            for i in range(4):  # more than fit: those that do not wait out of view
+                app.notify(f"notice {i}: something happened\nwith a second line", timeout=30)
+            await pilot.pause(0.3)
+            toasts = []
+            for toast in app.screen.query(Toast):
+                # What the person sees (and can click) of a toast: its region within its clip.
+                where = app.screen.find_widget(toast)
+                seen = where.region.intersection(where.clip)
+                if seen.area:
+                    toasts.append(seen)
+            assert toasts
+            for button in app.screen.query(Button).results(Button):
+                if button.display:
+                    assert not any(button.region.overlaps(t) for t in toasts), button.id
+            app.clear_notifications()
+            app.pop_screen()
+            await pilot.pause()

@@ -14,6 +14,7 @@ import pytest
 from conftest_tui import (
     THEMES_DIR,
     FakeSource,
+    all_failing_state,
     failed_state,
     finished_state,
     pending_state,
@@ -23,6 +24,7 @@ from conftest_tui import (
 
 from benchtui.tui.app import BenchApp
 from benchtui.tui.screens.confirm import ConfirmScreen
+from benchtui.tui.screens.first_launch import FirstLaunchScreen
 from benchtui.tui.screens.help import HelpScreen
 from benchtui.tui.screens.live import LiveScreen
 
@@ -109,6 +111,35 @@ def test_live_screen_failed_operation(snap_compare, tmp_path: Path, size: tuple[
 def test_live_screen_leak_summary(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
     run_before = show_live(pinned=(0, "leaky_cache"), phase="finished")
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_live_screen_every_call_failed(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+    """No latency figures (not 0 ns) when no call succeeded, live and finished."""
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        states = [finished_state("leaky_cache"), all_failing_state("parse_strict", finished=True)]
+        source = FakeSource(states, phase="finished")
+        pilot.app.session = source
+        await pilot.app.push_screen(LiveScreen(source))
+        await _settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_first_launch_with_a_toast(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+    """A toast on a modal stays above its buttons."""
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await _settle(pilot)
+        await pilot.app.push_screen(FirstLaunchScreen(Path("history.sqlite")))
+        pilot.app.notify("Unknown theme 'nope'; using 'benchtui-dark'.", timeout=60)
+        pilot.app.notify("Keymap: unknown binding id 'benchtui.x'", severity="warning", timeout=60)
+        await pilot.pause()
+
+    app = make_app(tmp_path)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

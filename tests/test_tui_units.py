@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest_tui import failed_state, finished_state, running_state
+from conftest_tui import all_failing_state, failed_state, finished_state, running_state
 
+from benchtui.runner.events import (
+    OperationFinished,
+    OperationStarted,
+    PhaseStarted,
+    Progress,
+    RoundFinished,
+)
+from benchtui.runner.live import OperationState
+from benchtui.runner.results import OperationResult, RoundSummary
 from benchtui.suite import Operation, SuiteError
 from benchtui.tui import keys
 from benchtui.tui.config import load_config
+from benchtui.tui.screens.help import key_sections
 from benchtui.tui.widgets.graph import fold_series, series_heights
 from benchtui.tui.widgets.histogram import bar_heights, fold, marker_line, tick_labels
 from benchtui.tui.widgets.log import TRACEBACK_RULE, full_text
 from benchtui.tui.widgets.memory import leak_text, live_leak_rate
 from benchtui.tui.widgets.settings import build_operation, raw_from_operation
-from benchtui.tui.widgets.stats import memory_progress, progress_bar
+from benchtui.tui.widgets.stats import describe_phase, memory_progress, progress_bar
 
 
 def test_fold_puts_every_count_in_a_log_spaced_column() -> None:
@@ -125,3 +135,76 @@ def test_stats_progress_helpers() -> None:
     assert snap.progress == pytest.approx(12000 / 30000)
     assert progress_bar(0.5, 10).plain == "━" * 10
     assert memory_progress(snap, 100) is None  # not in the memory phase
+
+
+def test_settings_judge_each_field_before_the_pair() -> None:
+    """A value wrong by itself is named first; 'not both' only when both are valid."""
+    base = Operation("op", "mod:f", duration=1.5)
+    raw = raw_from_operation(base)
+    assert raw["duration"] == "1.5" and raw["iterations"] == ""
+    for field, value, fragment in [
+        ("iterations", "-1", ">= 1"),
+        ("iterations", "0", ">= 1"),
+        ("iterations", "x", "whole number"),
+        ("duration", "0", "> 0"),
+        ("rounds", "0", "between 1 and 10000"),
+        ("warmup", "", "needs a value"),
+    ]:
+        with pytest.raises(SuiteError) as caught:
+            build_operation(base, dict(raw, **{field: value}))
+        assert caught.value.key == field
+        assert fragment in caught.value.detail and "not both" not in caught.value.detail
+    # Only with both valid does the conflict come up.
+    with pytest.raises(SuiteError, match="not both"):
+        build_operation(base, dict(raw, iterations="5"))
+    # With both fields wrong, the one shown first is named.
+    with pytest.raises(SuiteError) as caught:
+        build_operation(base, dict(raw, iterations="-1", duration="-2"))
+    assert caught.value.key == "iterations"
+
+
+def test_settings_numbers_take_thousands_commas_not_decimal_commas() -> None:
+    base = Operation("op", "mod:f", duration=1.5)
+    raw = raw_from_operation(base)
+    op = build_operation(base, dict(raw, iterations="10,000", duration=""))
+    assert op.iterations == 10_000
+    with pytest.raises(SuiteError, match="dot for decimals"):
+        build_operation(base, dict(raw, duration="1,5"))  # not 15 seconds
+
+
+def test_round_counter_follows_progress_not_round_events() -> None:
+    """The round shown comes from the Progress event the bar comes from: finished rounds
+    reported ahead of the throttled progress do not move it."""
+    name = "fast"
+    state = OperationState(name)
+    state.apply(OperationStarted(name, 0, 1, {"iterations": 20000}))
+    state.apply(PhaseStarted(name, "timed", planned_iterations=20000, rounds=20))
+    state.apply(Progress(name, 3500, 0, 3, 20, 0.1, ""))
+    for i in range(12):  # rounds already done in the child, progress not yet sent
+        state.apply(RoundFinished(name, RoundSummary(i, 1000, 0, 0.01, 1.0, 1, 1, 1, 1, 1)))
+    snap = state.snapshot()
+    assert describe_phase(snap) == "timed · round 4/20"
+    assert snap.progress == pytest.approx(3500 / 20000)  # round 4 of 20 is 15-20%
+    # The last progress event reports round == rounds: never "round 21".
+    state.apply(Progress(name, 20000, 0, 20, 20, 0.5, ""))
+    assert describe_phase(state.snapshot()) == "timed · round 20/20"
+
+
+def test_no_latency_figures_when_every_call_failed() -> None:
+    for snap in (all_failing_state().snapshot(), all_failing_state(finished=True).snapshot()):
+        assert snap.latency_samples == 0 and snap.iterations and snap.errors
+        assert not snap.histogram_bins
+    assert running_state().snapshot().latency_samples == 12000
+    assert finished_state().snapshot().latency_samples == 20000
+    never = OperationState("skipped")
+    never.apply(OperationFinished("skipped", OperationResult("skipped", status="cancelled")))
+    assert not never.snapshot().started and running_state().snapshot().started
+
+
+def test_help_lists_every_binding_with_the_key_in_force() -> None:
+    sections = key_sections({"benchtui.run": "f5"})
+    ids = {binding_id for _title, rows in sections for _k, _d, binding_id in rows}
+    assert ids >= keys.KNOWN_IDS
+    rows = {binding_id: key for _title, rows in sections for key, _d, binding_id in rows}
+    assert rows["benchtui.run"] == "f5" and rows["benchtui.help"] == "?"
+    assert "Other" not in [title for title, _rows in sections]  # every binding has a place

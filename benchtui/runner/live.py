@@ -144,6 +144,16 @@ class LiveSnapshot:
     output: str
     error: ErrorInfo | None
     result: OperationResult | None = None
+    # The round in progress (1-based) and how many there are, both from the same Progress
+    # event as ``iterations``: a round counter fed by RoundFinished events would run ahead of
+    # the throttled progress figures.
+    round: int | None = None
+    planned_rounds: int | None = None
+    # Successful timed calls with a latency in the histogram: failed calls record none, so
+    # with zero samples the latency figures are absent, not 0 ns.
+    latency_samples: int = 0
+    started: bool = False  # the worker was started (never-started ones end up "cancelled")
+    memory: bool | None = None  # whether a traced memory phase is planned (None: not known)
 
 
 @dataclass
@@ -158,6 +168,8 @@ class OperationState:
     errors: int = 0
     planned_iterations: int | None = None
     planned_duration: float | None = None
+    round: int | None = None  # 0-based index of the round in progress (== rounds when done)
+    planned_rounds: int | None = None
     timed_started: float | None = None
     started: float | None = None
     timed_elapsed: float = 0.0
@@ -191,8 +203,10 @@ class OperationState:
                 self.timed_started = now
                 self.planned_iterations = event.planned_iterations
                 self.planned_duration = event.planned_duration
+                self.planned_rounds = event.rounds
         elif isinstance(event, Progress):
             self.iterations = event.iterations
+            self.round, self.planned_rounds = event.round, event.rounds
             self.errors = event.errors
             self.timed_elapsed = event.elapsed_s
             if event.histogram_delta:
@@ -259,6 +273,11 @@ class OperationState:
             overall = result.throughput_per_s
         counts = self.histogram.counts
         nonzero = np.flatnonzero(counts)
+        samples = int(counts[nonzero].sum())
+        round_no = None
+        if self.round is not None and self.planned_rounds:
+            round_no = min(self.round + 1, self.planned_rounds)
+        memory = self.settings.get("memory") if self.started is not None else None
         bins = tuple(
             zip(
                 (int(v) for v in index_lowest_values(nonzero)),
@@ -289,6 +308,11 @@ class OperationState:
             output=self.output.text(),
             error=self.error,
             result=result,
+            round=round_no,
+            planned_rounds=self.planned_rounds,
+            latency_samples=samples,
+            started=self.started is not None,
+            memory=None if memory is None else bool(memory),
         )
         return self._snapshot
 

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from benchtui.tui.screens.dialogs import TOASTS_CLEAR_OF_BUTTONS
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True (confirm) or False (stay)."""
@@ -25,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen #question { margin-bottom: 1; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 2; }
-    """
+    """ + TOASTS_CLEAR_OF_BUTTONS.format(name="ConfirmScreen")
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()

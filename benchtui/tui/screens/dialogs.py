@@ -17,7 +17,16 @@ from textual.widgets.option_list import Option
 from benchtui.tui.history_queries import RunInfo
 from benchtui.tui.widgets import status
 
-DIALOG_CSS = """
+# Toasts dock at the bottom right by default: right over a centred dialog's buttons, where a
+# click lands on the toast (dismissing it) instead of the button. On a modal they stack from
+# the top instead, clipped to its upper part, where a dialog has its text, never its buttons:
+# toasts that do not fit there come into view as the older ones expire.
+TOASTS_CLEAR_OF_BUTTONS = """
+{name} ToastRack {{ dock: top; align: right top; max-height: 40%; margin: 0; }}
+"""
+
+DIALOG_CSS = (
+    """
 {name} {{ align: center middle; }}
 {name} > Vertical {{
     width: 76; max-width: 95%; height: auto; max-height: 90%;
@@ -28,6 +37,8 @@ DIALOG_CSS = """
 {name} Horizontal {{ height: auto; align-horizontal: right; margin-top: 1; }}
 {name} Button {{ margin-left: 2; }}
 """
+    + TOASTS_CLEAR_OF_BUTTONS
+)
 
 
 class AskText(ModalScreen[str | None]):

@@ -22,6 +22,7 @@ from textual.widgets import Button, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from benchtui import format as fmt
+from benchtui.tui.screens.dialogs import TOASTS_CLEAR_OF_BUTTONS
 from benchtui.tui.widgets import status
 
 MUTED = "$foreground-muted"
@@ -49,7 +50,7 @@ class FirstLaunchScreen(ModalScreen[bool]):
     FirstLaunchScreen ProgressBar { margin-top: 1; }
     FirstLaunchScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     FirstLaunchScreen Button { margin-left: 2; }
-    """
+    """ + TOASTS_CLEAR_OF_BUTTONS.format(name="FirstLaunchScreen")
 
     def __init__(self, db_path: Path, start: bool = False) -> None:
         super().__init__()

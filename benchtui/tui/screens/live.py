@@ -132,9 +132,12 @@ class LiveScreen(Screen[None]):
             return self.pinned
         if view.current is not None:
             return view.current
-        finished = [e.key for e in view.entries if e.snapshot.result is not None]
-        if finished:
-            return finished[-1]
+        # Nothing running (between two operations, or the run is over or cancelled): keep the
+        # one that ran last. The queue runs in order, so that is the last one started; those a
+        # cancel skipped end "cancelled" too but never started, and must not steal the view.
+        started = [e.key for e in view.entries if e.snapshot.started]
+        if started:
+            return started[-1]
         return view.entries[0].key if view.entries else None
 
     def _describe(self, view: RunView) -> str:

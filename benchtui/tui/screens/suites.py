@@ -47,6 +47,8 @@ class SuitesScreen(Screen[None]):
     SuitesScreen #run-row { height: 1; margin-top: 1; }
     SuitesScreen #run-row Label { width: 14; color: $foreground-muted; }
     SuitesScreen #label-input { width: 1fr; margin-right: 1; }
+    /* A button's default 16 cells would leave the label too little room at 80 columns. */
+    SuitesScreen #run-button { width: auto; min-width: 0; padding: 0 1; }
     SuitesScreen #selection-summary { color: $foreground-muted; height: auto; }
     SuitesScreen #problems { color: $error; height: auto; margin-top: 1; }
     """

@@ -135,6 +135,10 @@ class LatencyHistogram(LineWidget):
         if snap is None or not snap.histogram_bins or width < 8 or height < 4:
             if snap is None:
                 text = "no operation shown"
+            elif snap.iterations and snap.errors and not snap.latency_samples:
+                # Failed calls record no latency: say why there is nothing, not "waiting".
+                text = "no latency: every timed call raised"
+                text += " so far" if snap.result is None else ""
             elif snap.result is not None:
                 text = "no latency samples"
             else:

@@ -91,7 +91,8 @@ def leak_text(snap: LiveSnapshot) -> Content:
         return Content.assemble(
             ("leak   ", "bold"), f"~{fmt.size_bytes(rate)}/it", ("  (estimate so far)", MUTED)
         )
-    if result is not None and not result.settings.get("memory", True):
+    off = snap.memory is False or (result is not None and not result.settings.get("memory", True))
+    if off:
         return Content.assemble(("leak   ", "bold"), ("memory phase off", MUTED))
     return Content.assemble(("leak   ", "bold"), ("after the memory phase", MUTED))
 
@@ -137,7 +138,10 @@ class MemoryPane(Vertical):
         done = snap.result is not None
         rss_series = rss_points(snap)
         self._show(rss_line, _series_line("RSS", rss_series, snap.rss_peak_bytes, done))
-        traced = _series_line("traced", snap.traced_series, snap.traced_peak_bytes, done)
+        if snap.memory is False:  # not "no readings yet": none will come
+            traced = Content.assemble(("traced ", "bold"), ("memory phase off", MUTED))
+        else:
+            traced = _series_line("traced", snap.traced_series, snap.traced_peak_bytes, done)
         self._show(traced_line, traced)
         rss_spark.values = tuple(p[1] for p in rss_series)
         traced_spark.values = tuple(p[1] for p in snap.traced_series)

@@ -35,7 +35,7 @@ def entry_prompt(entry: QueueEntry, show_suite: bool, shown: bool) -> Content:
     # No live percentage here: a line that changes every frame would repaint the whole list.
     if snap.status == "running":
         parts.append((f" {snap.phase or 'starting'}", MUTED))
-    elif snap.result is not None and snap.status == "ok":
+    elif snap.result is not None and snap.status == "ok" and snap.latency_samples:
         parts.append((f" {fmt.duration_ns(snap.latency.p50)}", MUTED))
     elif snap.result is not None:
         parts.append((f" {snap.status}", status.style(snap.status)))

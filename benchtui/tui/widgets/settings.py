@@ -8,9 +8,11 @@ phase and memory iterations; every change is validated at once through
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Static
@@ -39,6 +41,8 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 Raw = dict[str, Any]  # field -> str (or bool for memory), as typed
 INLINE_TABLE = "expected a TOML inline table like { n = 3 }"
 MEMORY_LABELS = {True: "on (traced phase)", False: "off"}
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_NUMBER_WORDS = {"int": "a whole number", "float": "a number (with a dot for decimals)"}
 
 
 def raw_from_operation(op: Operation) -> Raw:
@@ -59,26 +63,51 @@ def raw_from_operation(op: Operation) -> Raw:
 
 
 def build_operation(base: Operation, raw: Raw) -> Operation:
-    """``base`` with the typed values; raises ``SuiteError`` naming the field when one is bad."""
-    changes: dict[str, Any] = {"target": str(raw["target"]).strip()}
-    changes["params"] = _parse_params(str(raw["params"]))
+    """``base`` with the typed values; raises ``SuiteError`` naming the field when one is bad.
+
+    Fields are judged one at a time, in the order they are shown, each against the suite's
+    own rules, and only then against each other: a value that is wrong by itself (iterations
+    -1) is reported as such, not as a conflict with another field that happens to be filled.
+    """
+    changes: dict[str, Any] = {}
     for name, _label, kind in FIELDS:
-        if kind in ("int", "float"):
-            changes[name] = _parse_number(name, str(raw[name]), kind)
-    changes["memory"] = bool(raw["memory"])
+        if kind == "text":
+            value: Any = str(raw[name]).strip()
+        elif kind == "params":
+            value = _parse_params(str(raw[name]))
+        elif kind == "bool":
+            value = bool(raw[name])
+        else:
+            value = _parse_number(name, str(raw[name]), kind)
+            if value is None:
+                if name not in ("iterations", "duration"):  # those two: one of them is blank
+                    raise SuiteError("needs a value", key=name)
+                changes[name] = None
+                continue
+        _check_alone(base, name, value)
+        changes[name] = value
     iterations, duration = changes.pop("iterations"), changes.pop("duration")
     if iterations is not None and duration is not None:
-        raise SuiteError("set iterations or duration, not both", key="duration")
+        raise SuiteError("set iterations or duration, not both (clear one)", key="duration")
     if iterations is None and duration is None:
         raise SuiteError("set iterations or duration", key="iterations")
-    for name in ("warmup", "rounds", "concurrency", "timeout", "memory_iterations"):
-        if changes[name] is None:
-            raise SuiteError("needs a value", key=name)
     if iterations is not None:
         changes["iterations"] = iterations
     else:
         changes["duration"] = duration
     return base.with_overrides(**changes)
+
+
+def _check_alone(base: Operation, name: str, value: Any) -> None:
+    """Raise the suite's own complaint about ``value`` for ``name``, judged by itself.
+
+    ``base`` is a loaded, hence valid, operation, so a change of this one field can only fail
+    on this field (setting iterations clears duration and vice versa: no conflict yet).
+    """
+    try:
+        base.with_overrides(**{name: value})
+    except SuiteError as exc:
+        raise SuiteError(exc.detail, key=exc.key or name) from None
 
 
 def describe_error(exc: SuiteError) -> str:
@@ -139,7 +168,9 @@ class SettingsForm(Vertical):
                 else:
                     assert isinstance(widget, Input)
                     widget.value = str(raw[name])
-                    widget.cursor_position = len(widget.value)
+                    # Unfocused, a field shows the start of its value (a long target or
+                    # params would otherwise show only its tail); focus puts the cursor last.
+                    widget.cursor_position = len(widget.value) if widget.has_focus else 0
         self._show_state(current != base, self._error_of(key))
 
     def raw(self) -> Raw:
@@ -152,6 +183,14 @@ class SettingsForm(Vertical):
         return values
 
     # ------------------------------------------------------------------ events
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, Input):  # ready to append, as in any text field
+            event.widget.cursor_position = len(event.widget.value)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, Input):  # back to showing the value from its start
+            event.widget.cursor_position = 0
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self._edited()
@@ -205,14 +244,19 @@ class SettingsForm(Vertical):
 
 
 def _parse_number(name: str, text: str, kind: str) -> int | float | None:
-    text = text.strip().replace("_", "").replace(",", "")
+    text = text.strip().replace("_", "")
     if not text:
         return None
+    # Commas only as thousands separators: "1,5" is a decimal comma, and reading it as 15
+    # would silently run ten times longer than meant.
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            raise SuiteError(f"expected {_NUMBER_WORDS[kind]}, got {text!r}", key=name)
+        text = text.replace(",", "")
     try:
         return int(text) if kind == "int" else float(text)
     except ValueError:
-        what = "a whole number" if kind == "int" else "a number"
-        raise SuiteError(f"expected {what}, got {text!r}", key=name) from None
+        raise SuiteError(f"expected {_NUMBER_WORDS[kind]}, got {text!r}", key=name) from None
 
 
 def _parse_params(text: str) -> dict[str, Any]:

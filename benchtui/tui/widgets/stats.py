@@ -6,6 +6,8 @@ carry except the layout of the text and the progress bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.content import Content
 from textual.geometry import Region
 from textual.reactive import reactive
@@ -32,7 +34,10 @@ def describe_phase(snap: LiveSnapshot) -> str:
     if snap.status != "running":
         return snap.status
     if snap.phase == "timed":
-        return f"timed · round {len(snap.rounds) + 1}" if snap.rounds else "timed"
+        # From the same Progress event as the bar, so the two always agree.
+        if snap.round is not None and snap.planned_rounds:
+            return f"timed · round {snap.round}/{snap.planned_rounds}"
+        return "timed"
     return {"warmup": "warming up", "memory": "memory phase (traced)"}.get(
         snap.phase or "", "starting"
     )
@@ -60,7 +65,7 @@ class StatsPane(Widget):
     """Figures of the shown operation; set ``snapshot`` to redraw."""
 
     DEFAULT_CSS = """
-    StatsPane { height: 11; }
+    StatsPane { height: 11; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     snapshot: reactive[LiveSnapshot | None] = reactive(None, repaint=False)
@@ -94,8 +99,9 @@ class StatsPane(Widget):
         if snap is None:
             return [Content.styled("no operation shown", MUTED)]
         width = max(self.content_size.width, 20)
-        lat = snap.latency
-        has_latency = snap.iterations > snap.errors and lat.max > 0
+        # Failed calls record no latency: without a successful one there is no figure to show
+        # (the summary's zeros would read as calls that took 0 ns).
+        has_latency = snap.latency_samples > 0
         d = fmt.duration_ns if has_latency else (lambda _v: "—")
         progress, iterations = snap.progress, total_text(snap)
         traced = memory_progress(snap, self.memory_planned)
@@ -124,28 +130,7 @@ class StatsPane(Widget):
                 "errors",
                 Content.styled(fmt.count(snap.errors), "bold $error" if snap.errors else ""),
             ),
-            _row(
-                "latency",
-                Content.assemble(
-                    ("min ", MUTED),
-                    d(lat.min),
-                    ("  p50 ", MUTED),
-                    (d(lat.p50), "bold"),
-                    ("  p90 ", MUTED),
-                    d(lat.p90),
-                ),
-            ),
-            _row(
-                "",
-                Content.assemble(
-                    ("p99 ", MUTED),
-                    d(lat.p99),
-                    ("  p99.9 ", MUTED),
-                    d(lat.p999),
-                    ("  max ", MUTED),
-                    d(lat.max),
-                ),
-            ),
+            *latency_rows(snap, d),
             _row(
                 "time",
                 Content.assemble(
@@ -160,6 +145,44 @@ class StatsPane(Widget):
             message = f"{snap.error.type}: {snap.error.message}"
             lines.append(Content.styled(message, "$error"))
         return lines
+
+
+def latency_rows(snap: LiveSnapshot, d: Callable[[float], str]) -> list[Content]:
+    """Two rows of latency figures; when calls were made but none succeeded, say so."""
+    lat = snap.latency
+    if snap.latency_samples == 0 and snap.errors and snap.iterations:
+        return [
+            _row("latency", Content.assemble("—", ("  no successful calls", MUTED))),
+            _row("", Content.styled(f"every timed call{so_far(snap)} raised", MUTED)),
+        ]
+    return [
+        _row(
+            "latency",
+            Content.assemble(
+                ("min ", MUTED),
+                d(lat.min),
+                ("  p50 ", MUTED),
+                (d(lat.p50), "bold"),
+                ("  p90 ", MUTED),
+                d(lat.p90),
+            ),
+        ),
+        _row(
+            "",
+            Content.assemble(
+                ("p99 ", MUTED),
+                d(lat.p99),
+                ("  p99.9 ", MUTED),
+                d(lat.p999),
+                ("  max ", MUTED),
+                d(lat.max),
+            ),
+        ),
+    ]
+
+
+def so_far(snap: LiveSnapshot) -> str:
+    return " so far" if snap.result is None else ""
 
 
 def _row(label: str, value: Content | str) -> Content:
