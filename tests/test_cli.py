@@ -246,3 +246,31 @@ def test_cancelled_operations_are_not_kept_for_the_tracker() -> None:
     kept = run("ok", "error", "cancelled").without_cancelled()
     assert kept is not None and [op.status for op in kept.operations] == ["ok", "error"]
     assert run("cancelled", "cancelled").without_cancelled() is None
+
+
+def test_operation_whose_every_call_raised_shows_no_figures() -> None:
+    """Neither latency nor throughput is quoted for calls that all raised: 0 ns or 500k/s
+    would read as a fast operation."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from benchtui.commands.progress import summary_table
+    from benchtui.runner.results import LatencySummary
+    from benchtui.tracker.synthetic import synthetic_run
+
+    run = synthetic_run("v1", {"fine": 10_000.0, "broken": 10_000.0}, histogram=False)
+    broken = replace(
+        run.operations[1],
+        status="error",
+        errors=run.operations[1].iterations,
+        latency_ns=LatencySummary(),
+        throughput_per_s=500_000.0,
+    )
+    run = replace(run, operations=(run.operations[0], broken))
+    console = Console(width=200, record=True)
+    console.print(summary_table(run))
+    lines = {line.split()[0]: line for line in console.export_text().splitlines() if "│" in line}
+    assert "500k/s" not in lines["broken"] and "0 ns" not in lines["broken"]
+    assert lines["broken"].count("—") >= 6  # thrpt, p50, p90, p99, p99.9, max
+    assert "/s" in lines["fine"] and "µs" in lines["fine"]

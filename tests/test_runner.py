@@ -521,3 +521,26 @@ def test_import_that_hangs_is_named(suite_dir: Path) -> None:
     [problem] = asyncio.run(probe_operations(suite, suite.operations))
     assert problem.operation == "op" and problem.key == "target"
     assert "took longer than 2 s" in str(problem)
+
+
+def test_live_error_count_is_of_timed_calls_only(write_suite: Callable[..., Path]) -> None:
+    # Every tenth call raises: calls 1-20 are warmup (2 failures), calls 21-2020 are timed
+    # (200 failures). Progress must never count the warmup's failures among the timed ones.
+    path = write_suite(
+        FAST
+        + """
+[[operations]]
+name = "sometimes"
+target = "faulty_ops:raises_sometimes"
+"""
+    )
+    supervisor = Supervisor(load_suite(path))
+
+    async def collect() -> list[object]:
+        return [event async for event in supervisor.events()]
+
+    progress = [e for e in asyncio.run(collect()) if isinstance(e, Progress)]
+    [op] = supervisor.result.operations  # type: ignore[union-attr]
+    assert op.iterations == 2000 and op.errors == 200
+    assert progress and progress[-1].errors == 200 and progress[-1].iterations == 2000
+    assert all(p.errors <= p.iterations for p in progress)

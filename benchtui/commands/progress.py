@@ -39,12 +39,15 @@ def _describe(snapshot: LiveSnapshot) -> str:
     if phase != "timed":
         return phase
     lat = snapshot.latency
-    parts = [
-        f"{fmt.count(snapshot.iterations)} it",
-        fmt.rate(snapshot.throughput_now or snapshot.throughput_overall),
-        f"p50 {fmt.duration_ns(lat.p50)}",
-        f"p99 {fmt.duration_ns(lat.p99)}",
-    ]
+    parts = [f"{fmt.count(snapshot.iterations)} it"]
+    if snapshot.latency_samples:
+        parts += [
+            fmt.rate(snapshot.throughput_now or snapshot.throughput_overall),
+            f"p50 {fmt.duration_ns(lat.p50)}",
+            f"p99 {fmt.duration_ns(lat.p99)}",
+        ]
+    elif snapshot.iterations:
+        parts.append("no successful call yet")
     if snapshot.errors:
         parts.append(f"[red]{snapshot.errors} err[/]")
     return "  ".join(parts)
@@ -125,7 +128,8 @@ def summary_table(result: RunResult, width: int = 200) -> Table:
                 "status": _status(op),
                 "iter": fmt.count(op.iterations),
                 "err": fmt.count(op.errors),
-                "thrpt": fmt.rate(op.throughput_per_s),
+                # Calls that all raised have no throughput worth quoting.
+                "thrpt": fmt.rate(op.throughput_per_s) if has_latency else "—",
                 "p50": d(lat.p50) if has_latency else "—",
                 "p90": d(lat.p90) if has_latency else "—",
                 "p99": d(lat.p99) if has_latency else "—",

@@ -233,7 +233,9 @@ class Engine:
 
     async def _timed(self, call: Callable[[], Any]) -> dict[str, Any]:
         s = self.settings
-        errors_before = self.errors
+        # Warmup calls went through the same counters: reset them so progress events count
+        # timed calls and timed failures only (a warmup failure is still kept in first_error).
+        self.errors = 0
         if s.iterations is not None:
             n_rounds = min(s.rounds, s.iterations)
             base, extra = divmod(s.iterations, n_rounds)
@@ -250,7 +252,7 @@ class Engine:
         )
         phase_start = clock()
         self._last_emit = phase_start
-        self._iterations = 0  # warmup calls went through the same counter
+        self._iterations = 0
         self._loop_ns = 0
         rounds: list[RoundSummary] = []
         for index in range(n_rounds):
@@ -291,7 +293,7 @@ class Engine:
         loop_s = (self._loop_ns or total_ns) / 1e9
         return {
             "iterations": iterations,
-            "timed_errors": self.errors - errors_before,
+            "timed_errors": self.errors,
             "total_time_s": total_ns / 1e9,
             "throughput_per_s": iterations / loop_s if loop_s > 0 else 0.0,
             "latency_ns": asdict(self._total.summary()),

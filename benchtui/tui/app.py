@@ -190,7 +190,7 @@ class BenchApp(App[None]):
 
     # ------------------------------------------------------------------ actions
     def action_cancel_run(self) -> None:
-        if self.session is not None and self.session.in_flight:
+        if self.session is not None and self.session.cancellable:
             self.session.cancel()
             self.notify("Cancelling: the worker is being stopped.", severity="warning")
 
@@ -288,7 +288,7 @@ class BenchApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_run":
-            return self.session is not None and self.session.in_flight
+            return self.session is not None and self.session.cancellable
         if action == "show_live":
             return self.session is not None and not isinstance(self.screen, LiveScreen)
         if action == "trend":

@@ -91,6 +91,12 @@ class RunSession:
     def in_flight(self) -> bool:
         return self.phase not in FINAL_PHASES
 
+    @property
+    def cancellable(self) -> bool:
+        """Probing or measuring: there is something to stop. Saving is not cancelled (a run
+        is saved whole or not at all, and what was measured should not be thrown away)."""
+        return self.phase in (CHECKING, RUNNING)
+
     def cancel(self) -> None:
         """Kill the running child at once (SIGKILL to its process group); skip the rest."""
         self._cancelled = True
