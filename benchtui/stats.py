@@ -15,7 +15,8 @@ How a verdict is reached
   sits inside ±threshold (the data rule out a change that matters), else ``inconclusive``.
 * **Runs differ**: when a version has several runs and two of them differ by as much as the
   change (process layout and machine load make whole runs faster or slower), the change is
-  ``inconclusive``: the data themselves show noise of that size.
+  ``inconclusive``: the data themselves show noise of that size; unless both versions have
+  two runs or more and a t-test on the log medians of whole runs still separates them.
 * **Runs vary**: a change under ``single_run_threshold`` (5%), the size of the noise
   between processes, with two runs or more on each side, must also be found by a t-test on
   the log medians of whole runs (p < alpha); otherwise it is ``inconclusive``. Rounds of one
@@ -73,7 +74,7 @@ INCONCLUSIVE = "inconclusive"
 KINDS = (FASTER, SLOWER, NO_CHANGE, INCONCLUSIVE)
 
 # Bump when the rule or its defaults change: the tracker discards verdicts cached by another.
-ALGORITHM = 3
+ALGORITHM = 4
 
 DEFAULT_THRESHOLD = 0.02
 DEFAULT_ALPHA = 0.05
@@ -202,31 +203,37 @@ def judge(
             f"{_pct(single_run_threshold)}",
             **figures,
         )
-    spread = _run_spread(runs_a, runs_b)
-    if significant and abs(ratio - 1.0) >= threshold and spread is not None:
-        change = max(ratio, 1.0 / ratio) if ratio > 0 else float("inf")
-        if change <= spread:
-            # Runs of the *same* version already differ this much (process layout, machine
-            # load): a change no larger than that cannot be told from it.
-            return inconclusive(
-                f"runs differ: runs of one version differ by up to {spread - 1.0:.0%}, "
-                f"as much as the {ratio - 1.0:+.1%} change; run each version more times",
-                **figures,
-            )
-    # Small changes, the size of process-layout noise, need whole runs to agree as well
-    # (larger ones already had to beat the spread between runs above).
-    small = threshold <= abs(ratio - 1.0) < single_run_threshold
-    between_p = _between_runs_p(runs_a, runs_b) if significant and small else None
-    if between_p is not None and between_p >= alpha:
-        # Rounds say "changed", whole runs do not: each run has its own process layout
-        # (hash seed, allocator, code placement), so runs of the same code differ by a few
-        # percent; a difference no larger than that, seen in few runs, can be luck.
-        return inconclusive(
-            f"runs vary: {ratio - 1.0:+.1%} is not significant between whole runs "
-            f"(p={between_p:.2g} over {len(runs_a)}+{len(runs_b)} runs); "
-            f"run each version more times",
-            **figures,
+    if significant and abs(ratio - 1.0) >= threshold:
+        # Whole runs must bear the change out, not only the rounds: rounds of one run share a
+        # process (hash seed, allocator, code placement) and a spell of machine load, so runs
+        # of the same code differ by a few percent or, on a busy machine, much more.
+        between_p = _between_runs_p(runs_a, runs_b)  # None unless 2+ runs a side
+        confirmed = between_p is not None and between_p < alpha
+        runs_note = (
+            f" (between whole runs p={between_p:.2g}, {len(runs_a)}+{len(runs_b)} runs)"
+            if between_p is not None
+            else ""
         )
+        if abs(ratio - 1.0) < single_run_threshold:
+            # A change the size of process-layout noise: only a test between runs can tell.
+            if between_p is not None and not confirmed:
+                return inconclusive(
+                    f"runs vary: {ratio - 1.0:+.1%} is not significant between whole runs"
+                    f"{runs_note}; run each version more times",
+                    **figures,
+                )
+        else:
+            spread = _run_spread(runs_a, runs_b)
+            change = max(ratio, 1.0 / ratio) if ratio > 0 else float("inf")
+            if spread is not None and change <= spread and not confirmed:
+                # Runs of the *same* version already differ this much, and a test between
+                # runs cannot separate the versions either.
+                return inconclusive(
+                    f"runs differ: runs of one version differ by up to {spread - 1.0:.0%}, "
+                    f"as much as the {ratio - 1.0:+.1%} change{runs_note}; "
+                    f"run each version more times",
+                    **figures,
+                )
     if significant and abs(ratio - 1.0) >= threshold:
         kind = SLOWER if ratio > 1.0 else FASTER
         return verdict(kind, f"{ratio - 1.0:+.1%}, p={p_value:.2g}, {ci}")
