@@ -63,6 +63,15 @@ def test_markers_and_ticks_fit_the_width() -> None:
     assert columns is not None
     ticks = tick_labels(columns, 40)
     assert len(ticks) == 40 and ticks.startswith("1.00 µs") and ticks.rstrip().endswith("ms")
+    # Decade ticks near the edges keep their own labels: 85 µs must not sit where the 100 µs
+    # tick is, reading as its value.
+    columns = fold(((85_000, 1), (222_000_000, 1)), 60)
+    assert columns is not None
+    ticks = tick_labels(columns, 60)
+    for value, label in ((100_000, "100 µs"), (1_000_000, "1.00 ms"), (100_000_000, "100 ms")):
+        start = ticks.find(label)
+        assert start >= 0, (label, ticks)
+        assert start <= columns.column_of(value) < start + len(label), (label, ticks)
 
 
 def test_settings_round_trip_and_errors() -> None:

@@ -93,7 +93,9 @@ def marker_line(marker_cols: dict[str, int], width: int) -> str:
 
 
 def tick_labels(columns: Columns, width: int) -> str:
-    """Min on the left, max on the right, round decades (1 µs, 10 µs…) between if they fit."""
+    """Round decades (1 µs, 10 µs…) under their ticks, then min on the left and max on the
+    right where they still fit. Decades go first: an edge value placed beside a decade tick
+    (85 µs next to the 100 µs tick) would read as that tick's value."""
     cells = [" "] * width
 
     def place(text: str, start: int) -> None:
@@ -103,14 +105,14 @@ def tick_labels(columns: Columns, width: int) -> str:
             return
         cells[start:end] = list(text)
 
-    place(fmt.duration_ns(columns.low), 0)
-    high = fmt.duration_ns(columns.high)
-    place(high, width - len(high))
     decade = 10 ** math.ceil(math.log10(columns.low))
     while decade < columns.high:
         label = fmt.duration_ns(decade)
         place(label, columns.column_of(decade) - len(label) // 2)
         decade *= 10
+    place(fmt.duration_ns(columns.low), 0)
+    high = fmt.duration_ns(columns.high)
+    place(high, width - len(high))
     return "".join(cells)
 
 
