@@ -337,10 +337,10 @@ class FakeSource:
         entries = tuple(QueueEntry((0, s.operation), "agent", s.snapshot()) for s in states)
         current = next((e.key for e in entries if e.snapshot.status == "running"), None)
         self._view = RunView("v1.4.0", phase, entries, current, 12.5)
-        self.in_flight = phase == "running"
+        self.in_flight = self.cancellable = phase == "running"
 
     def view(self) -> RunView:
         return self._view
 
     def cancel(self) -> None:
-        self.in_flight = False
+        self.in_flight = self.cancellable = False

@@ -65,7 +65,7 @@ async def _settle(pilot) -> None:  # noqa: ANN001
 def show_live(pinned: tuple[int, str] | None = None, phase: str = "running"):  # noqa: ANN201
     async def run_before(pilot) -> None:  # noqa: ANN001
         source = live_source(phase)
-        pilot.app.session = source  # duck-typed: only .in_flight and .view() are read
+        pilot.app.session = source  # duck-typed: .in_flight, .cancellable, .view()
         screen = LiveScreen(source)
         screen.pinned = pinned
         await pilot.app.push_screen(screen)
