@@ -166,7 +166,10 @@ async def test_two_processes_save_fifty_runs_each_into_one_file(tmp_path: Path) 
     body = """
         import os, time
         async def main(path, who, go):
+            give_up = time.monotonic() + 120  # never outlive an interrupted test
             while not os.path.exists(go):
+                if time.monotonic() > give_up:
+                    sys.exit(3)
                 time.sleep(0.001)
             t = await Tracker.open(path)
             for i in range(50):
@@ -203,9 +206,12 @@ def test_many_processes_creating_one_new_file_at_once_all_open_it(tmp_path: Path
     body = """
         import os, time
         async def main(folder, rounds):
+            give_up = time.monotonic() + 120  # never outlive a failed or interrupted test
             for i in range(rounds):
                 print(f"READY {i}", flush=True)
                 while not os.path.exists(os.path.join(folder, f"go{i}")):
+                    if time.monotonic() > give_up:
+                        sys.exit(3)
                     time.sleep(0.0002)
                 t = await Tracker.open(os.path.join(folder, f"db{i}", "history.sqlite"))
                 await t.close()
@@ -213,14 +219,20 @@ def test_many_processes_creating_one_new_file_at_once_all_open_it(tmp_path: Path
         asyncio.run(main(sys.argv[1], int(sys.argv[2])))
         """
     children = [spawn(tmp_path, body, str(tmp_path), str(rounds)) for _ in range(6)]
-    for i in range(rounds):
+    try:
+        for i in range(rounds):
+            for child in children:
+                wait_for_line(child, f"READY {i}")
+            (tmp_path / f"go{i}").touch()
         for child in children:
-            wait_for_line(child, f"READY {i}")
-        (tmp_path / f"go{i}").touch()
-    for child in children:
-        out, err = child.communicate(timeout=120)
-        assert child.returncode == 0, err
-        assert "DONE" in out
+            out, err = child.communicate(timeout=120)
+            assert child.returncode == 0, err
+            assert "DONE" in out
+    finally:
+        for child in children:  # a failed round must not leave the others spinning
+            if child.poll() is None:
+                child.kill()
+                child.wait()
     for i in range(rounds):
         assert_consistent(tmp_path / f"db{i}" / "history.sqlite")
 
