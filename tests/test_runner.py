@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -544,3 +545,41 @@ target = "faulty_ops:raises_sometimes"
     assert op.iterations == 2000 and op.errors == 200
     assert progress and progress[-1].errors == 200 and progress[-1].iterations == 2000
     assert all(p.errors <= p.iterations for p in progress)
+
+
+def test_output_is_drained_while_the_event_loop_is_busy(
+    write_suite: Callable[..., Path],
+) -> None:
+    """A face that holds the event loop (a TUI painting a slow frame) must not stall a
+    printing operation: its pipes are drained by threads, not by the loop. Here the loop is
+    blocked for 3 s as the timed phase starts while the operation prints ~4 MB; fed only by
+    the loop, the 64 KiB pipe would block it for those 3 s."""
+    path = write_suite(
+        """
+[[operations]]
+name = "chatty"
+target = "faulty_ops:prints_200"
+warmup = 10
+iterations = 20000
+memory = false
+timeout = 60
+"""
+    )
+    (path.parent / "faulty_ops.py").write_text(
+        (path.parent / "faulty_ops.py").read_text()
+        + "\n\ndef prints_200():\n    print('z' * 200)\n"
+    )
+    supervisor = Supervisor(load_suite(path))
+
+    async def consume() -> None:
+        blocked = False
+        async for event in supervisor.events():
+            if isinstance(event, PhaseStarted) and event.phase == "timed" and not blocked:
+                blocked = True
+                time.sleep(3.0)  # blocks the loop, as a slow consumer would
+
+    asyncio.run(consume())
+    [op] = supervisor.result.operations  # type: ignore[union-attr]
+    assert op.status == "ok" and op.iterations == 20000
+    assert op.total_time_s < 1.5, op.total_time_s
+    assert "z" * 200 in op.output and "not kept" in op.output

@@ -18,8 +18,10 @@ import codecs
 import contextlib
 import json
 import os
+import select
 import signal
 import sys
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -98,19 +100,38 @@ async def spawn_child(
     suite: Suite,
     *,
     capture_stdout: bool,
+    output_fds: tuple[int, int] | None = None,
 ) -> asyncio.subprocess.Process:
     """Start ``child.py`` in a session of its own, in the suite's folder, tagged with
-    ``token``, reporting on ``write_fd``; stdin is closed, stderr captured."""
+    ``token``, reporting on ``write_fd``; stdin is closed, stderr captured (into asyncio
+    pipes, or into ``output_fds`` = (stdout, stderr) write ends when given)."""
+    if output_fds is not None:
+        stdout: int = output_fds[0]
+        stderr: int = output_fds[1]
+    else:
+        stdout = asyncio.subprocess.PIPE if capture_stdout else asyncio.subprocess.DEVNULL
+        stderr = asyncio.subprocess.PIPE
     return await asyncio.create_subprocess_exec(
         *child_command(python, write_fd, mode, spec),
         stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE if capture_stdout else asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+        stdout=stdout,
+        stderr=stderr,
         pass_fds=(write_fd,),
         start_new_session=True,
         env=_child_env(token),
         cwd=str(suite.folder.resolve()),
     )
+
+
+def _finish_drains(drains: Sequence[_OutputDrain], timeout: float) -> None:
+    """Let the drains read to EOF for up to ``timeout`` s, then stop them: a grandchild that
+    keeps a pipe open must not hold the run."""
+    deadline = time.monotonic() + timeout
+    for drain in drains:
+        drain.join(max(deadline - time.monotonic(), 0.0))
+    for drain in drains:
+        drain.stop.set()
+        drain.join()
 
 
 def kill_group(process: asyncio.subprocess.Process) -> None:
@@ -159,9 +180,60 @@ class _ChildRun:
     failed: dict[str, Any] | None = None
     timed_start: float | None = None
     pending_output: dict[str, list[str]] = field(default_factory=dict)
+    pending_skipped: dict[str, int] = field(default_factory=dict)  # dropped from live events
     # Everything the worker printed, head and tail kept, for the result; live events carry
     # a capped copy for the faces.
     output: OutputBuffer = field(default_factory=OutputBuffer)
+    # The output pipes are drained by threads (see _OutputDrain); this guards the two above.
+    output_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take_output(self, stream: str, text: str) -> None:
+        """Called from a drain thread with what the worker printed."""
+        with self.output_lock:
+            self.output.append(text)
+            parts = self.pending_output.setdefault(stream, [])
+            parts.append(text)
+            if len(parts) > 64:  # the loop is late: keep the live copy small, the tail wins
+                joined = "".join(parts)
+                excess = max(len(joined) - OUTPUT_EVENT_CAP, 0)
+                self.pending_skipped[stream] = self.pending_skipped.get(stream, 0) + excess
+                parts[:] = [joined[excess:]]
+
+
+class _OutputDrain(threading.Thread):
+    """Reads one of the worker's output pipes in a thread of its own.
+
+    Draining on the event loop would tie the worker to the loop: while a busy face (a TUI
+    painting a frame) holds the loop, a 64 KiB pipe fills in milliseconds under a print flood
+    and every ``print`` in the operation blocks, which the timing loop then measures as
+    latency (measured: max 150 ms, a third of the throughput). A thread keeps the pipe empty
+    whatever the loop does. ``stop`` ends it even while a grandchild holds the pipe open.
+    """
+
+    def __init__(self, fd: int, stream: str, child: _ChildRun) -> None:
+        super().__init__(name=f"benchtui-{stream}-drain", daemon=True)
+        self.fd = fd
+        self.stream = stream
+        self.child = child
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        try:
+            while not self.stop.is_set():
+                ready, _, _ = select.select([self.fd], [], [], 0.05)
+                if not ready:
+                    continue
+                data = os.read(self.fd, 1 << 16)
+                text = decoder.decode(data, final=not data)
+                if text:
+                    self.child.take_output(self.stream, text)
+                if not data:
+                    return
+        except OSError:
+            return
+        finally:
+            os.close(self.fd)
 
 
 class Supervisor:
@@ -268,13 +340,22 @@ class Supervisor:
         }
         token = uuid.uuid4().hex
         started = time.monotonic()
+        out_read, out_write = os.pipe()
+        err_read, err_write = os.pipe()
         try:
             process = await spawn_child(
-                self.python, "measure", spec, write_fd, token, self.suite, capture_stdout=True
+                self.python,
+                "measure",
+                spec,
+                write_fd,
+                token,
+                self.suite,
+                capture_stdout=True,
+                output_fds=(out_write, err_write),
             )
         except OSError as exc:
-            os.close(read_fd)
-            os.close(write_fd)
+            for fd in (read_fd, write_fd, out_read, out_write, err_read, err_write):
+                os.close(fd)
             result = OperationResult(
                 operation=op.name,
                 status="crashed",
@@ -283,7 +364,11 @@ class Supervisor:
             )
             yield OperationFinished(op.name, result)
             return
-        os.close(write_fd)
+        for fd in (write_fd, out_write, err_write):
+            os.close(fd)  # the child holds its copies; EOF comes when it (and its kin) exit
+        drains = [_OutputDrain(out_read, "stdout", child), _OutputDrain(err_read, "stderr", child)]
+        for drain in drains:
+            drain.start()
         self._process = process
         if self.cancelled:  # cancel() raced the spawn
             kill_group(process)
@@ -293,11 +378,7 @@ class Supervisor:
         transport, _ = await loop.connect_read_pipe(
             lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(read_fd, "rb", buffering=0)
         )
-        readers = [
-            asyncio.create_task(self._read_events(reader, child, put, started)),
-            asyncio.create_task(self._read_output(process.stdout, "stdout", child)),
-            asyncio.create_task(self._read_output(process.stderr, "stderr", child)),
-        ]
+        readers = [asyncio.create_task(self._read_events(reader, child, put, started))]
         sampler = asyncio.create_task(self._sample_rss(process.pid, child, put, started))
         # Not process.wait(): asyncio's wait also waits for the pipes to close, and a
         # grandchild holding them open would hold the run hostage.
@@ -337,6 +418,7 @@ class Supervisor:
             for task in [*still_open, sampler]:
                 task.cancel()
             await asyncio.gather(*readers, sampler, exited, return_exceptions=True)
+            await asyncio.to_thread(_finish_drains, drains, 1.0)
             transport.close()
             self._process = None
         self._flush_output(child, put)
@@ -408,33 +490,21 @@ class Supervisor:
             elif kind == "failed":
                 child.failed = message
 
-    async def _read_output(
-        self, stream: asyncio.StreamReader | None, name: str, child: _ChildRun
-    ) -> None:
-        if stream is None:
-            return
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        while True:
-            data = await stream.read(65536)
-            text = decoder.decode(data, final=not data)
-            if text:
-                child.output.append(text)
-                child.pending_output.setdefault(name, []).append(text)
-            if not data:
-                return
-
     def _flush_output(self, child: _ChildRun, put: Any) -> None:
         """Coalesce captured output into at most one event per stream per tick."""
-        for name, parts in list(child.pending_output.items()):
-            if not parts:
+        with child.output_lock:
+            pending = {name: "".join(parts) for name, parts in child.pending_output.items()}
+            skipped = dict(child.pending_skipped)
+            child.pending_output.clear()
+            child.pending_skipped.clear()
+        for name, text in pending.items():
+            if not text:
                 continue
-            text = "".join(parts)
-            parts.clear()
-            if len(text) > OUTPUT_EVENT_CAP:
+            dropped = skipped.get(name, 0) + max(len(text) - OUTPUT_EVENT_CAP, 0)
+            if dropped:
                 # A flood: the live view shows the newest part; the result keeps it all
                 # (head and tail) in child.output.
-                skipped = len(text) - OUTPUT_EVENT_CAP
-                text = f"[... {skipped:,} characters skipped ...]\n" + text[-OUTPUT_EVENT_CAP:]
+                text = f"[... {dropped:,} characters skipped ...]\n" + text[-OUTPUT_EVENT_CAP:]
             put(OperationOutput(child.operation.name, name, text))
 
     async def _sample_rss(self, pid: int, child: _ChildRun, put: Any, started: float) -> None:
