@@ -29,12 +29,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on-regression",
         metavar="PCT",
-        type=report.percentage,
+        type=regression_limit,
         default=None,
-        help="exit 1 if any operation is significantly slower by more than PCT (e.g. 5%%)",
+        help="exit 1 if any operation is significantly slower by more than PCT (e.g. 5%%, "
+        "or 150%% for 'more than 2.5x as slow'); exit 2 if no operation ran in both versions",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_db_argument(parser)
+
+
+def regression_limit(text: str) -> float:
+    """argparse type of ``--fail-on-regression``: a percentage >= 0 as a fraction. Unlike
+    the noise threshold it may exceed 100%: "fail when more than twice as slow" is 100%."""
+    value = text.strip().removesuffix("%").strip()
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a percentage: {text!r} (e.g. 5%)") from None
+    if not 0 <= number < float("inf"):
+        raise argparse.ArgumentTypeError(f"the regression limit must be >= 0%: {text!r}")
+    return number / 100.0
 
 
 def main(args: argparse.Namespace) -> int:
@@ -87,6 +101,13 @@ async def _compare(args: argparse.Namespace) -> int:
             f"regression: {c.operation} is {c.verdict.change:+.1%} slower in {args.b} "
             f"(CI {report.interval(c.verdict)}), over the {limit * 100:g}% allowed"
         )
+    if comparisons and not any(c.a is not None and c.b is not None for c in comparisons):
+        report.note(f"no operation was recorded in both {args.a} and {args.b}: nothing compared")
+    if limit is not None and not any(c.a is not None and c.b is not None for c in comparisons):
+        # A gate that compared nothing must not pass: a renamed operation or a wrong label
+        # would otherwise turn the merge check green for good.
+        report.error(NAME, "--fail-on-regression: nothing to gate, no operation in common")
+        return report.EXIT_USAGE
     return report.EXIT_REGRESSION if failed else report.EXIT_OK
 
 
