@@ -583,3 +583,30 @@ timeout = 60
     assert op.status == "ok" and op.iterations == 20000
     assert op.total_time_s < 1.5, op.total_time_s
     assert "z" * 200 in op.output and "not kept" in op.output
+
+
+def test_one_stalled_call_does_not_leave_single_call_rounds(
+    write_suite: Callable[..., Path],
+) -> None:
+    """Duration-based rounds run on the phase's schedule; after a call that stalls past the
+    whole schedule, each later round still gets half a round's time, not one call."""
+    path = write_suite(
+        """
+[[operations]]
+name = "stalls_once"
+target = "stall_ops:stalls_once"
+warmup = 20
+duration = 0.4
+rounds = 10
+memory = false
+timeout = 30
+"""
+    )
+    (path.parent / "stall_ops.py").write_text(
+        "import time\n\n_calls = [0]\n\n\ndef stalls_once():\n    _calls[0] += 1\n"
+        "    if _calls[0] == 30:  # the 10th timed call\n        time.sleep(0.5)\n"
+    )
+    [op] = run(path).operations
+    assert op.status == "ok" and len(op.rounds) == 10
+    assert min(r.iterations for r in op.rounds[1:]) > 10, [r.iterations for r in op.rounds]
+    assert op.total_time_s < 0.4 + 0.5 + 0.4 / 2 + 1.0  # the stall stretches it, boundedly

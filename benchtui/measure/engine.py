@@ -263,8 +263,7 @@ class Engine:
             if self.is_async and s.concurrency > 1:
                 deadline = None
                 if not plan:
-                    assert s.duration is not None
-                    deadline = phase_start + int(s.duration * 1e9 * (index + 1) / n_rounds)
+                    deadline = self._round_deadline(phase_start, round_start, index, n_rounds)
                 quota = plan[index] if plan else None
                 done = await self._concurrent_round(call, quota, deadline, index, n_rounds)
             elif plan:
@@ -272,8 +271,7 @@ class Engine:
                     done += await self._run_chunk(call, self._chunk_size(plan[index] - done))
                     self._after_chunk(index, n_rounds)
             else:
-                assert s.duration is not None
-                deadline = phase_start + int(s.duration * 1e9 * (index + 1) / n_rounds)
+                deadline = self._round_deadline(phase_start, round_start, index, n_rounds)
                 while True:
                     remaining_ns = deadline - clock()
                     if remaining_ns <= 0 and done:
@@ -301,6 +299,15 @@ class Engine:
             "rounds": [asdict(r) for r in rounds],
             "is_async": self.is_async,
         }
+
+    def _round_deadline(self, phase_start: int, round_start: int, index: int, n: int) -> int:
+        """When a round of a duration-based phase ends: on the phase's schedule (round i ends
+        at (i+1)/n of the duration), but never less than half a round after it began. After
+        one stalled call the schedule is far behind, and every later round would otherwise
+        hold a single call yet count as a full sample for the verdict."""
+        assert self.settings.duration is not None
+        round_ns = self.settings.duration * 1e9 / n
+        return max(phase_start + int(round_ns * (index + 1)), round_start + int(round_ns / 2))
 
     def _round_summary(self, index: int, done: int, errors: int, started: int) -> RoundSummary:
         r = self._round
