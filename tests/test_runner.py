@@ -220,6 +220,9 @@ target = "faulty_ops:sync_noop"
     assert raises.status == "error" and raises.errors == 2000 and raises.iterations == 2000
     assert raises.error and raises.error.type == "ValueError"
     assert "deliberate failure" in raises.error.traceback
+    # It starts at the user's code: benchtui's own calling frames say nothing of the bug.
+    first_frame = raises.error.traceback.splitlines()[1]
+    assert "faulty_ops.py" in first_frame and "benchtui" not in raises.error.traceback
     sometimes = ops["sometimes"]
     assert sometimes.status == "error" and 150 <= sometimes.errors <= 250
     assert sometimes.latency_ns.p50 > 0  # the calls that worked were still measured

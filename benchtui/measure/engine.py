@@ -19,11 +19,14 @@ import contextlib
 import functools
 import gc
 import inspect
+import os
 import time
 import traceback
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -64,6 +67,10 @@ class MeasureSettings:
     memory_iterations: int = 1000
 
 
+# benchtui's own package folder: its frames are cut from the front of user tracebacks.
+_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent) + os.sep
+
+
 class StageFailed(Exception):
     """Setup or the first call failed in a way that leaves nothing to measure."""
 
@@ -80,7 +87,7 @@ def error_info(exc: BaseException) -> dict[str, str]:
     except Exception:  # noqa: BLE001 - an exception whose __str__ fails is still an error
         message = f"<{type(exc).__name__} whose str() failed>"
     try:
-        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        trace = "".join(traceback.format_exception(type(exc), exc, _user_frames(exc)))
     except Exception:  # noqa: BLE001
         trace = ""
     return {
@@ -88,6 +95,15 @@ def error_info(exc: BaseException) -> dict[str, str]:
         "message": _clip(message, MESSAGE_CAP),
         "traceback": _clip(trace, TRACEBACK_CAP),
     }
+
+
+def _user_frames(exc: BaseException) -> TracebackType | None:
+    """The traceback from the first frame outside benchtui: the engine's own calling frames
+    say nothing about the user's bug. Kept whole when the error arose inside benchtui."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        tb = tb.tb_next
+    return tb if tb is not None else exc.__traceback__
 
 
 def _clip(text: str, cap: int) -> str:
