@@ -95,8 +95,9 @@ class BenchApp(App[None]):
         self.theme = wanted
 
     def _valid_keymap(self, keymap: dict[str, str]) -> dict[str, str]:
-        valid = {k: v for k, v in keymap.items() if k in keys.KNOWN_IDS}
-        for unknown in sorted(set(keymap) - set(valid)):
+        named = {keys.full_id(k): v for k, v in keymap.items()}
+        valid = {k: v for k, v in named.items() if k in keys.KNOWN_IDS}
+        for unknown in sorted(set(named) - set(valid)):
             known = ", ".join(sorted(keys.KNOWN_IDS))
             self._notices.append((f"Keymap: unknown binding id '{unknown}' ({known})", "warning"))
         return valid

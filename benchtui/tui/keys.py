@@ -59,6 +59,15 @@ ALL: tuple[Binding, ...] = (
     SWAP,
 )
 KNOWN_IDS = frozenset(b.id for b in ALL if b.id)
+# Every id starts with this; a keymap may leave it out ("trend.filter" = "f"), as help shows.
+ID_PREFIX = "benchtui."
+
+
+def full_id(binding_id: str) -> str:
+    """The binding id a keymap entry names, with or without ``ID_PREFIX``."""
+    if binding_id in KNOWN_IDS or ID_PREFIX + binding_id not in KNOWN_IDS:
+        return binding_id
+    return ID_PREFIX + binding_id
 
 
 def shown_key(binding: Binding, keymap: Mapping[str, str]) -> str:

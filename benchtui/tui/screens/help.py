@@ -20,7 +20,6 @@ from benchtui.tui import keys
 from benchtui.tui.screens.dialogs import TOASTS_CLEAR_OF_BUTTONS
 from benchtui.tui.widgets import status
 
-ID_PREFIX = "benchtui."
 INTRO = (
     "benchtui measures each operation in its own child process and shows it live. "
     "Pick operations on the suites screen, adjust their settings for this run, and run them. "
@@ -86,7 +85,7 @@ STATUS_MEANINGS = {
 
 def short_id(binding_id: str) -> str:
     """The id without the prefix every binding shares (the column stays narrow)."""
-    return binding_id.removeprefix(ID_PREFIX)
+    return binding_id.removeprefix(keys.ID_PREFIX)
 
 
 KeyRow = tuple[str, str, str]  # (key as pressed, what it does, keymap id or "")
@@ -187,7 +186,7 @@ class HelpScreen(ModalScreen[None]):
                 classes="para",
             )
             yield Static(
-                f"The right-hand column is each key's id, after {ID_PREFIX!r}. Remap keys in "
+                f"The right-hand column is each key's id, after {keys.ID_PREFIX!r}. Remap keys in "
                 "$XDG_CONFIG_HOME/benchtui/config.toml by full id, e.g.\n"
                 '  [keymap]\n  "benchtui.run" = "f5"',
                 classes="note",
