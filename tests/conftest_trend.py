@@ -57,6 +57,30 @@ async def seed_history(path: Path) -> Path:
     return path
 
 
+PARTIAL_VERSIONS = ("p1", "p2", "p3")
+
+
+async def seed_partly_failing(path: Path) -> Path:
+    """Suite 'flaky', three versions of two operations whose calls raise: 'sometimes' with a
+    tenth of its calls raising (and one round in which all did), 30% slower in p3; 'always'
+    with every call raising. Every run's status is "error"."""
+    async with await Tracker.open(path) as tracker:
+        for i, label in enumerate(PARTIAL_VERSIONS):
+            ops = {"sometimes": 900.0 * (1.3 if label == "p3" else 1.0), "always": 500.0}
+            await tracker.save_run(
+                synthetic_run(
+                    label,
+                    ops,
+                    suite="flaky",
+                    started_at=i * 60,
+                    seed=300 + i,
+                    error_rates={"sometimes": 0.1, "always": 1.0},
+                    failed_rounds={"sometimes": [3]},
+                )
+            )
+    return path
+
+
 async def seed_many(path: Path, versions: int, op: str = "parse") -> Path:
     """``versions`` versions of one operation (no histograms: quick to write)."""
     async with await Tracker.open(path) as tracker:

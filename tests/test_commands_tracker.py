@@ -304,3 +304,49 @@ def test_commands_through_the_benchtui_entry_point(db: Path) -> None:
     assert done.returncode == 2 and "known labels" in done.stderr
     done = benchtui("history", "--last", "1")
     assert done.returncode == 0 and "v2.0" in done.stdout and "v1.9" not in done.stdout
+
+
+def test_history_and_compare_of_a_partly_failing_operation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A tenth of parse's calls raised in every run (status "error"): the successful calls
+    # still give figures and a verdict; render raised on every call and has none.
+    path = tmp_path / "history.sqlite"
+
+    async def go() -> None:
+        async with await Tracker.open(path) as t:
+            for i, (label, factor) in enumerate((("v1", 1.0), ("v2", 1.3))):
+                run = synthetic_run(
+                    label,
+                    {"parse": 10_000.0 * factor, "render": 50_000.0},
+                    started_at=i,
+                    seed=i,
+                    histogram=False,
+                    error_rates={"parse": 0.1, "render": 1.0},
+                )
+                await t.save_run(run)
+
+    asyncio.run(go())
+    assert run_cli("history", "--db", str(path), "--json") == 0
+    groups = {
+        g["operation"]: g["versions"] for g in json.loads(capsys.readouterr().out)["operations"]
+    }
+    parse, render = groups["parse"], groups["render"]
+    assert all(v["status"] == "error" and v["p50_ns"] for v in parse)
+    assert parse[1]["verdict"]["kind"] == "slower"
+    assert all(v["p50_ns"] is None for v in render)
+    assert render[1]["verdict"]["kind"] == "inconclusive"
+    run_cli("compare", "v1", "v2", "--db", str(path), "--op", "parse")
+    assert "slower" in capsys.readouterr().out
+
+
+def test_import_run_with_a_field_of_the_wrong_shape_names_operation_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _fresh_run()
+    data["operations"][1]["latency_ns"] = "oops"  # an object expected
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"schema": "benchtui.export/1", "runs": [data]}))
+    assert run_cli("import", str(bad), "--db", str(tmp_path / "h.sqlite")) == 2
+    err = capsys.readouterr().err
+    assert "run 1" in err and "operation 'render'" in err and "key 'latency_ns'" in err

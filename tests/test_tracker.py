@@ -303,6 +303,110 @@ async def test_failed_runs_count_but_do_not_move_figures(tracker: Tracker) -> No
     assert row.stats.p50_ns == pytest.approx(10_000, rel=0.03)
 
 
+async def save_partly_failing(
+    tracker: Tracker, rate: float, slow: float = 1.3, runs: int = 2
+) -> None:
+    """v1 then v2 (``slow`` times slower on parse), every run of parse with ``rate`` of its
+    calls raising and its first round lost entirely (every call raised); render is clean."""
+    for i, (label, factor) in enumerate((("v1", 1.0), ("v2", slow))):
+        for j in range(runs):
+            await tracker.save_run(
+                synthetic_run(
+                    label,
+                    {"parse": 10_000.0 * factor, "render": 50_000.0},
+                    started_at=i * 10 + j,
+                    seed=i * 10 + j,
+                    histogram=False,
+                    error_rates={"parse": rate},
+                    failed_rounds={"parse": [0]},
+                )
+            )
+
+
+async def test_partly_failing_runs_have_figures_and_verdicts(tracker: Tracker) -> None:
+    # 10% of parse's calls raise (status "error"): the successful calls are measured as in
+    # any run, so the versions keep their figures and get a verdict. The round in which
+    # every call raised (median 0) is no sample.
+    await save_partly_failing(tracker, 0.1)
+    rows = await tracker.history(op="parse")
+    assert [r.stats.label for r in rows] == ["v1", "v2"]
+    for row in rows:
+        s = row.stats
+        assert (s.runs, s.ok_runs, s.status) == (2, 0, "error")
+        assert s.rounds == 2 * 19  # 20 rounds a run, the lost one left out
+        assert s.p50_ns is not None and s.p99_ns is not None and s.throughput_per_s
+    assert rows[0].stats.p50_ns == pytest.approx(10_000, rel=0.03)
+    verdict = rows[1].verdict
+    assert verdict.kind == stats.SLOWER and verdict.ratio == pytest.approx(1.3, rel=0.03)
+    assert (verdict.n_a, verdict.n_b) == (38, 38)
+    # compare and trend read the same figures and samples.
+    result = {c.operation: c for c in await tracker.compare("v1", "v2")}
+    assert result["parse"].verdict.kind == stats.SLOWER
+    assert (result["parse"].verdict.n_a, result["parse"].verdict.n_b) == (38, 38)
+    assert result["parse"].b.p50_ns == rows[1].stats.p50_ns
+    assert [s.p50_ns for s in await tracker.trend("parse")] == [r.stats.p50_ns for r in rows]
+    # The clean operation of the same runs is untouched.
+    render = {r.stats.label: r for r in await tracker.history(op="render")}
+    assert render["v2"].stats.status == "ok" and render["v2"].stats.rounds == 40
+    # The cached verdict is the one served again (digests of the same samples).
+    again = await tracker.history(op="parse")
+    assert again == rows
+
+
+async def test_an_operation_whose_every_call_failed_has_no_figures(tracker: Tracker) -> None:
+    await save_partly_failing(tracker, 1.0)
+    rows = await tracker.history(op="parse")
+    for row in rows:
+        s = row.stats
+        assert (s.runs, s.ok_runs, s.rounds, s.status) == (2, 0, 0, "error")
+        assert (s.p50_ns, s.p99_ns, s.throughput_per_s) == (None, None, None)
+    verdict = rows[1].verdict
+    assert verdict.kind == stats.INCONCLUSIVE and (verdict.n_a, verdict.n_b) == (0, 0)
+    (parse,) = await tracker.compare("v1", "v2", op="parse")
+    assert parse.verdict.kind == stats.INCONCLUSIVE and parse.b.p50_ns is None
+
+
+async def test_a_partly_failing_run_joins_the_clean_runs_of_its_version(
+    tracker: Tracker,
+) -> None:
+    await tracker.save_run(synthetic_run("v1", OPS, started_at=0, seed=1, histogram=False))
+    await tracker.save_run(
+        synthetic_run("v1", OPS, started_at=1, seed=2, histogram=False, error_rates={"parse": 0.5})
+    )
+    (row,) = await tracker.history(op="parse")
+    assert (row.stats.runs, row.stats.ok_runs, row.stats.status) == (2, 1, "error")
+    assert row.stats.rounds == 40
+
+
+async def test_figures_of_an_older_file_are_recomputed_once_on_open(tmp_path: Path) -> None:
+    # A file written when a run with any failed call had no figures: its version_ops rows
+    # and cached verdicts say "no figures". Opening it recomputes them once.
+    path = tmp_path / "old.sqlite"
+    async with await Tracker.open(path) as t:
+        await save_partly_failing(t, 0.1, runs=1)
+        fresh = await t.history(op="parse")
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute(
+        "UPDATE version_ops SET p50_ns = NULL, p99_ns = NULL, rounds = 0 WHERE operation = 'parse'"
+    )
+    con.execute("DELETE FROM benchtui_meta WHERE key = 'aggregate_rules'")
+    # Another process holds the write lock: the file opens at once with the old figures.
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        async with await Tracker.open(path) as t:
+            assert all(s.p50_ns is None for s in await t.trend("parse"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    async with await Tracker.open(path) as t:
+        assert await t.history(op="parse") == fresh
+    assert con.execute(
+        "SELECT value FROM benchtui_meta WHERE key = 'aggregate_rules'"
+    ).fetchone() == ("2",)
+    con.close()
+
+
 async def test_trend_pages_from_the_newest(tracker: Tracker) -> None:
     labels = [f"v{i}" for i in range(7)]
     await save_versions(tracker, labels, runs=1)
@@ -360,9 +464,7 @@ async def test_delete_run_updates_aggregates(tracker: Tracker) -> None:
         ({"iterations": -1}, "iterations"),
     ],
 )
-async def test_impossible_figures_are_refused(
-    tracker: Tracker, change: dict, key: str
-) -> None:
+async def test_impossible_figures_are_refused(tracker: Tracker, change: dict, key: str) -> None:
     # NaN would also make the export invalid JSON; a negative count is a damaged file.
     run = synthetic_run("v1", {"parse": 1e4}, started_at=0, histogram=False)
     op = dataclasses.replace(run.operations[0], **change)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest_trend import seed_history, seed_many, wait_for
+from conftest_trend import seed_history, seed_many, seed_partly_failing, wait_for
 from conftest_tui import THEMES_DIR, write_suites
 from textual.widgets import Input, OptionList
 
@@ -27,7 +27,7 @@ from benchtui.tui.screens.first_launch import FirstLaunchScreen
 from benchtui.tui.screens.live import LiveScreen
 from benchtui.tui.screens.trend import TrendScreen
 from benchtui.tui.widgets.trend_chart import MEMORY, THROUGHPUT, TrendChart
-from benchtui.tui.widgets.version_table import VersionTable
+from benchtui.tui.widgets.version_table import FAILURES_MARK, VersionTable
 
 SIZE = (140, 40)
 
@@ -464,3 +464,54 @@ async def test_chart_at_80x24_labels_every_bar_and_shows_its_scales(tmp_path: Pa
             band = lines[row : row + 2]
             # A flat band writes its figure on its line; one with bars has a scale in bytes.
             assert "flat: " in band[0] or re.search(r"\d (B|KiB|MiB)", "".join(band)), band
+
+
+SOMETIMES = OpRef("flaky", "sometimes")
+ALWAYS = OpRef("flaky", "always")
+
+
+async def test_partly_failing_versions_show_figures_and_their_failures(tmp_path: Path) -> None:
+    # Every run of 'sometimes' has status "error" (a tenth of its calls raised), yet its
+    # successful calls were measured: figures, bars and verdicts, with the failures marked.
+    db = await seed_partly_failing(tmp_path / "h.sqlite")
+    async with make_app(tmp_path, db).run_test(size=(100, 30)) as pilot:
+        screen = await open_trend(pilot)
+        await choose_op(pilot, screen, SOMETIMES)
+        points = screen.page.points
+        assert [p.stats.status for p in points] == ["error"] * 3
+        assert not any(p.failed for p in points) and all(p.partial for p in points)
+        assert all(p.stats.p50_ns and p.stats.p99_ns for p in points)
+        assert points[2].verdict.kind == "slower" and points[1].verdict.kind != "slower"
+        assert points[2].verdict.n_a == 19  # 20 rounds, the one where every call raised out
+        table = screen.query_one(VersionTable)
+        row = table.get_row("p3")
+        assert row[2].startswith("▲ slower +") and f"{FAILURES_MARK}1/1 error" in row[2]
+        assert row[3] != "—" and row[4] != "—"
+        assert f"{FAILURES_MARK}1/1 error" in table.get_row("p1")[2]  # "first" shows it too
+        assert "runs had failures" in str(table.border_subtitle)
+        await pilot.pause()
+        lines = chart_text(screen.query_one(TrendChart))
+        assert not any("no figures" in line for line in lines)
+        assert not any("✗" in line for line in lines)  # no version drawn as failed
+        assert "p50" in "".join(lines)
+        # The comparison merges the stored histograms of these runs too.
+        await to_row(pilot, screen, "p3")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CompareScreen))
+        compare = pilot.app.screen
+        await wait_for(pilot, lambda: compare.data is not None)
+        assert compare.data.verdict.kind == "slower"
+        assert compare.data.a.samples > 0 and compare.data.b.samples > 0
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TrendScreen))
+        # Every call of 'always' raised: no figures, the versions drawn as failed.
+        await choose_op(pilot, screen, ALWAYS)
+        assert all(p.failed and not p.partial for p in screen.page.points)
+        assert table.get_row("p3")[2] == "✗ error" and table.get_row("p3")[3] == "—"
+        chart = screen.query_one(TrendChart)
+        await wait_for(pilot, lambda: any("no figures" in line for line in chart_text(chart)))
+        lines = chart_text(chart)
+        # (The highlighted version's guide line may cross the message.)
+        assert sum("no figures (no successful run" in line for line in lines) == 2
+        assert screen.latest[ALWAYS].p50_ns is None
+        assert screen.latest[SOMETIMES].p50_ns is not None

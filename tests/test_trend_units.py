@@ -5,6 +5,8 @@ is measured."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hdrh.histogram import HdrHistogram
 
@@ -196,8 +198,19 @@ def test_verdict_marks_and_cells() -> None:
     assert verdict_text(failed)[0] == "✗ crashed"
     text, variable, bold = verdict_text(TrendPoint(stats(), verdict("slower"), "v0", True))
     assert (text, variable, bold) == ("▲ slower +30.0%", "error", True)
-    partly = TrendPoint(stats(status="error"), verdict("no significant change", 1.0), "v0", True)
-    assert verdict_text(partly)[0] == "= no change +0.0% (1/1 ok)"
+    # Calls raised in the version's only run, the successful ones measured: figures, a
+    # verdict, and the failures beside it.
+    partly_stats = dataclasses.replace(stats(), status="error", ok_runs=0)
+    partly = TrendPoint(partly_stats, verdict("no significant change", 1.0), "v0", True)
+    assert partly.partial and not partly.failed
+    assert verdict_mark(partly) == ("=", "foreground-muted")
+    assert verdict_text(partly)[0] == "= no change +0.0% ✗1/1 error"
+    assert verdict_text(dataclasses.replace(partly, verdict=None))[0] == "○ first ✗1/1 error"
+    assert verdict_text(TrendPoint(partly_stats))[0] == "… judging ✗1/1 error"
+    # One crashed run among clean ones: the figures of the clean ones, the crash counted.
+    mixed = dataclasses.replace(stats(), runs=3, ok_runs=2, status="crashed")
+    assert verdict_text(TrendPoint(mixed, None, None, True))[0] == "○ first ✗1/3 crashed"
+    assert not TrendPoint(stats()).partial
 
 
 def test_a_p50_that_moved_against_the_verdict_is_marked() -> None:

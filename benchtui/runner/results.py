@@ -120,24 +120,39 @@ class OperationResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OperationResult:
-        memory = dict(data.get("memory") or {})
-        memory["leak_sites"] = tuple(LeakSite(**s) for s in memory.get("leak_sites") or ())
-        error = data.get("error")
+        """Raises ``KeyError`` for a missing required key, ``ValueError`` naming the operation
+        and the key for a value of the wrong shape."""
+        name = data["operation"]
+
+        def read(key: str, convert: Any, default: Any = None) -> Any:
+            value = data.get(key)
+            try:
+                return convert(value) if value is not None else default
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise ValueError(
+                    f"operation {name!r}, key {key!r}: {exc} (got {type(value).__name__})"
+                ) from None
+
+        def memory_of(raw: Any) -> MemorySummary:
+            memory = dict(raw)
+            memory["leak_sites"] = tuple(LeakSite(**s) for s in memory.get("leak_sites") or ())
+            return MemorySummary(**memory)
+
         return cls(
-            operation=data["operation"],
-            status=data["status"],
-            iterations=int(data.get("iterations", 0)),
-            errors=int(data.get("errors", 0)),
-            total_time_s=float(data.get("total_time_s", 0.0)),
-            throughput_per_s=float(data.get("throughput_per_s", 0.0)),
-            latency_ns=LatencySummary(**(data.get("latency_ns") or {})),
-            histogram=data.get("histogram") or "",
-            rounds=tuple(RoundSummary(**r) for r in data.get("rounds") or ()),
-            memory=MemorySummary(**memory),
-            error=ErrorInfo(**error) if error else None,
-            output=data.get("output") or "",
+            operation=str(name),
+            status=read("status", str, None) or data["status"],
+            iterations=read("iterations", int, 0),
+            errors=read("errors", int, 0),
+            total_time_s=read("total_time_s", float, 0.0),
+            throughput_per_s=read("throughput_per_s", float, 0.0),
+            latency_ns=read("latency_ns", lambda v: LatencySummary(**v), LatencySummary()),
+            histogram=read("histogram", str, ""),
+            rounds=read("rounds", lambda v: tuple(RoundSummary(**r) for r in v), ()),
+            memory=read("memory", memory_of, MemorySummary()),
+            error=read("error", lambda v: ErrorInfo(**v) if v else None, None),
+            output=read("output", str, ""),
             exit_code=data.get("exit_code"),
-            settings=dict(data.get("settings") or {}),
+            settings=read("settings", dict, {}),
         )
 
 

@@ -16,8 +16,10 @@ Inside one process an ``asyncio.Lock`` keeps calls on the one connection from in
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import time
+from array import array
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from itertools import groupby
@@ -28,7 +30,7 @@ from typing import Any
 import aiosqlite
 
 from benchtui import stats
-from benchtui.runner.results import RunResult
+from benchtui.runner.results import RunResult, worst_status
 from benchtui.tracker import rows, schema
 from benchtui.tracker.errors import (
     DuplicateRunError,
@@ -39,7 +41,7 @@ from benchtui.tracker.errors import (
 )
 from benchtui.tracker.models import Comparison, HistoryRow, VersionStats
 
-__all__ = ["Tracker", "DEFAULT_BUSY_TIMEOUT"]
+__all__ = ["Tracker", "DEFAULT_BUSY_TIMEOUT", "has_figures"]
 
 DEFAULT_BUSY_TIMEOUT = 30.0
 _CHUNK = 400  # ids per IN (...) list, well under SQLite's variable limit
@@ -118,6 +120,78 @@ ORDER BY p.op_order, p.order_key, p.version_id
 """
 
 
+# Which results carry latency figures, and which of their rounds are samples. A run with some
+# failed calls (status "error", iterations > errors) measured its successful calls like any
+# other run: its figures and rounds count. A run with no successful call (every call failed,
+# setup failed, or it crashed, timed out or was cancelled) counts in ``runs`` and ``status``
+# only. ``rows.aggregate`` and ``rows.sample_blobs`` take "ok" results only, so ``_measured``
+# hands them the results with figures as "ok" (their real status is restored after).
+# AGGREGATE_RULES, stored under this key in benchtui_meta, marks a file whose aggregates and
+# cached verdicts already follow these rules (see ``_upgrade_aggregates``).
+AGGREGATE_RULES_KEY = "aggregate_rules"
+AGGREGATE_RULES = "2"  # 1 (no key): runs with any failed call had no figures
+# Per result, after rows.AGGREGATE_COLUMNS: the calls made and failed, and the per-round
+# summaries (JSON), read only where some rounds may have no successful call.
+_CALL_COLUMNS = ("r.iterations", "r.errors", "CASE WHEN r.status = 'error' THEN r.rounds END")
+_AGG_COLUMNS = ", ".join((*rows.AGGREGATE_COLUMNS, *_CALL_COLUMNS))
+_SAMPLE_COLUMNS = ", ".join(("r.status", "r.n_rounds", "r.round_p50", "r.p50_ns", *_CALL_COLUMNS))
+
+
+def has_figures(status: str, iterations: int, errors: int, p50_ns: int | None) -> bool:
+    """Whether a result measured at least one successful call (so its latency is real)."""
+    if status == "ok":
+        return True
+    return status == "error" and iterations > errors and p50_ns is not None
+
+
+def _good_rounds(n_rounds: int, blob: bytes, rounds_json: str | None) -> tuple[int, bytes]:
+    """(count, packed medians) of the rounds with at least one successful call: a round in
+    which every call failed has no median (the engine writes 0) and is no sample."""
+    if rounds_json is None:
+        return n_rounds, blob
+    try:
+        table = json.loads(rounds_json)
+        fields = table["fields"]
+        at = {name: fields.index(name) for name in ("iterations", "errors", "p50_ns")}
+        p50s = [
+            int(row[at["p50_ns"]])
+            for row in table["rows"]
+            if row[at["iterations"]] > row[at["errors"]] and row[at["p50_ns"]] is not None
+        ]
+    except (ValueError, KeyError, TypeError, IndexError):
+        # Rounds without per-round errors (imported from elsewhere): no round can be told
+        # apart from another, so none is used rather than a failed one by mistake.
+        return 0, b""
+    return len(p50s), array("q", p50s).tobytes()
+
+
+def _measured(
+    status: str, n_rounds: int, blob: bytes, p50_ns: int | None, calls: Sequence[Any]
+) -> tuple[str, int, bytes]:
+    """(status as the aggregate sees it, rounds, packed round medians) of one result:
+    "ok" with its good rounds when it has figures, else its own status and no rounds."""
+    iterations, errors, rounds_json = calls
+    if not has_figures(status, iterations, errors, p50_ns):
+        return status, 0, b""
+    return ("ok", *_good_rounds(n_rounds, blob, rounds_json))
+
+
+def _aggregate(found: Iterable[Sequence[Any]]) -> tuple[Any, ...]:
+    """``rows.aggregate`` of one version's results of one operation (``_AGG_COLUMNS`` rows,
+    run order), with the results that have figures counted as successful for the figures,
+    the rounds and the samples, while ``ok_runs`` and ``status`` stay those of the runs."""
+    width = len(rows.AGGREGATE_COLUMNS)
+    real, seen = [], []
+    for r in found:
+        status, n_rounds, blob = _measured(r[0], r[7], r[8], r[1], r[width:])
+        real.append(r[0])
+        seen.append((status, *r[1:7], n_rounds, blob, r[9]))
+    figures = list(rows.aggregate(seen))
+    figures[1] = sum(status == "ok" for status in real)  # ok_runs: runs without a failure
+    figures[3] = worst_status(real)
+    return tuple(figures)
+
+
 def _by_version(columns: str, n: int) -> str:
     """Every result of ``n`` versions, grouped by (version, operation), runs in start order:
     what the aggregates and the verdicts' samples are computed from."""
@@ -180,10 +254,45 @@ class Tracker:
                 # WAL with synchronous=NORMAL: a killed process loses nothing committed; only
                 # a power cut may lose the last transactions, never corrupt the file.
                 await conn.execute_fetchall("PRAGMA synchronous = NORMAL")
+            await tracker._upgrade_aggregates()
         except BaseException:
             await conn.close()
             raise
         return tracker
+
+    async def _upgrade_aggregates(self) -> None:
+        """Recompute the aggregates a file written under older rules got wrong: there, a run
+        with any failed call had no figures and no samples (and its verdicts were cached so).
+        Only versions with such runs change. Done once per file, marked in benchtui_meta; no
+        table changes. Like the verdict cache it never waits: if the file is locked by
+        another process or read-only, the old figures are shown and the next open retries."""
+        found = await self._read(
+            "SELECT value FROM benchtui_meta WHERE key = ?", (AGGREGATE_RULES_KEY,)
+        )
+        if found and found[0][0] == AGGREGATE_RULES:
+            return
+        async with self._lock, self._guard():
+            await self._run("PRAGMA busy_timeout = 0")
+            try:
+                await self._run("BEGIN IMMEDIATE")
+                try:
+                    stale = await self._fetchall(
+                        "SELECT DISTINCT version_id FROM results WHERE status = 'error' "
+                        "ORDER BY version_id"
+                    )
+                    await self._refresh([r[0] for r in stale])
+                    await self._run(
+                        "INSERT OR REPLACE INTO benchtui_meta (key, value) VALUES (?, ?)",
+                        (AGGREGATE_RULES_KEY, AGGREGATE_RULES),
+                    )
+                    await self._run("COMMIT")
+                except BaseException:
+                    await self._run("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError:
+                pass  # locked, read-only, disk full: keep the old figures for now
+            finally:
+                await self._run(f"PRAGMA busy_timeout = {self._busy_ms}")
 
     @property
     def path(self) -> Path:
@@ -314,7 +423,6 @@ class Tracker:
         """Recompute the aggregates of ``version_ids`` from their results (in a write
         transaction): first-run order, ``version_ops`` rows, and drop their cached verdicts.
         A version left without runs is deleted."""
-        agg_columns = ", ".join(rows.AGGREGATE_COLUMNS)
         for chunk in _chunks(list(version_ids)):
             marks = _marks(len(chunk))
             await self._run(
@@ -330,11 +438,11 @@ class Tracker:
                     chunk,
                 )
             }
-            found = await self._fetchall(_by_version(agg_columns, len(chunk)), chunk)
+            found = await self._fetchall(_by_version(_AGG_COLUMNS, len(chunk)), chunk)
             fresh = []
             for (vid, operation), group in groupby(found, key=lambda r: (r[0], r[1])):
                 suite, label, key = versions[vid]
-                figures = rows.aggregate(r[2:] for r in group)
+                figures = _aggregate(r[2:] for r in group)
                 fresh.append((vid, suite, operation, label, key, *figures))
             await self._run(f"DELETE FROM version_ops WHERE version_id IN ({marks})", chunk)
             await self._conn.executemany(_VO_INSERT, fresh)
@@ -585,12 +693,14 @@ class Tracker:
                 stored = []
                 for chunk in _chunks(ids):
                     marks = _marks(len(chunk))
-                    found = await self._fetchall(
-                        _by_version("r.status, r.n_rounds, r.round_p50", len(chunk)), chunk
-                    )
+                    found = await self._fetchall(_by_version(_SAMPLE_COLUMNS, len(chunk)), chunk)
                     for key, group in groupby(found, key=lambda r: (r[0], r[1])):
                         if key in wanted:
-                            blobs = rows.sample_blobs(r[2:] for r in group)
+                            # The same samples (and digest) as _aggregate's: the history
+                            # query matches cached verdicts against version_ops' digest.
+                            blobs = rows.sample_blobs(
+                                _measured(r[2], r[3], r[4], r[5], r[6:]) for r in group
+                            )
                             samples[key] = (
                                 rows.samples_digest(blobs),
                                 [rows.unpack_rounds(b) for b in blobs],

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import random
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -56,11 +57,17 @@ def synthetic_run(
     statuses: Mapping[str, str] | None = None,
     output: str = "",
     run_id: str | None = None,
+    error_rates: Mapping[str, float] | None = None,
+    failed_rounds: Mapping[str, Sequence[int]] | None = None,
 ) -> RunResult:
     """A run of ``operations`` (name -> true median latency in ns) labelled ``label``.
 
     ``started_at`` may be an int: minutes after ``EPOCH`` (handy for ordering in tests).
     ``statuses`` marks operations as failed (``{"op": "crashed"}``): they get no figures.
+    ``error_rates`` makes that share of an operation's calls raise, as the engine records
+    it: status "error", ``errors`` counted per round and in total, figures from the successful
+    calls; at 1.0 every call raises (no figures, rounds with a median of 0). ``failed_rounds``
+    names rounds (indices) of an operation in which every call raised.
     """
     rng = random.Random(seed)
     if operations is None:
@@ -84,6 +91,10 @@ def synthetic_run(
                 exit_code=-9 if status == "crashed" else 1,
             )
         )
+        rate = (error_rates or {}).get(name, 0.0)
+        lost = tuple((failed_rounds or {}).get(name, ()))
+        if status == "ok" and (rate > 0 or lost):
+            op = _with_errors(op, rate, lost)
         elapsed += op.total_time_s
         ops.append(op)
     return RunResult(
@@ -167,6 +178,41 @@ def _operation(
         output=output,
         exit_code=0,
         settings={"target": f"demo.ops:{name}", "params": {}, "rounds": n_rounds, "duration": 1.0},
+    )
+
+
+def _with_errors(op: OperationResult, rate: float, lost: Sequence[int]) -> OperationResult:
+    """``op`` with ``rate`` of its calls raising, and every call of the rounds ``lost``."""
+    rounds = []
+    for r in op.rounds:
+        if rate >= 1.0 or r.index in lost:
+            # The engine's summary of a round without a successful call: no latency at all.
+            rounds.append(
+                replace(
+                    r,
+                    errors=r.iterations,
+                    mean_ns=0.0,
+                    p50_ns=0,
+                    p90_ns=0,
+                    p99_ns=0,
+                    min_ns=0,
+                    max_ns=0,
+                )
+            )
+        else:
+            # At least one failure when asked for some, and at least one success left.
+            failed = max(round(r.iterations * rate), 1) if rate > 0 else 0
+            rounds.append(replace(r, errors=min(failed, r.iterations - 1)))
+    errors = sum(r.errors for r in rounds)
+    everything = errors >= op.iterations
+    return replace(
+        op,
+        status="error",
+        errors=errors,
+        rounds=tuple(rounds),
+        latency_ns=LatencySummary() if everything else op.latency_ns,
+        histogram="" if everything else op.histogram,
+        error=ErrorInfo("RuntimeError", f"{op.operation} raised", "Traceback ...\n"),
     )
 
 

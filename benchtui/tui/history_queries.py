@@ -24,6 +24,7 @@ from benchtui.measure.histogram import decode_counts, index_lowest_values
 from benchtui.runner.results import RunResult
 from benchtui.stats import Verdict
 from benchtui.tracker import Tracker, TrackerError, VersionStats
+from benchtui.tracker.store import has_figures
 
 PAGE = 100  # versions per page of the table (and the most the chart can show at once)
 FIRST_VERDICTS = 20  # the newest verdicts are judged first: they are the ones looked at
@@ -55,7 +56,14 @@ class TrendPoint:
 
     @property
     def failed(self) -> bool:
-        return self.stats.ok_runs == 0
+        """No run of the version measured a successful call: it has no figures."""
+        return self.stats.p50_ns is None
+
+    @property
+    def partial(self) -> bool:
+        """Figures from the successful calls, but some runs failed (calls raised, or a run
+        crashed): the figures are shown with the failures marked."""
+        return not self.failed and self.stats.status != "ok"
 
 
 @dataclass(frozen=True)
@@ -320,7 +328,12 @@ def bins_percentiles(bins: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int]
 
 def side_of(label: str, stats: VersionStats | None, runs: list[RunResult], operation: str) -> Side:
     ops = [o for run in runs for o in run.operations if o.operation == operation]
-    bins = merged_bins([o.histogram for o in ops if o.ok][-MAX_MERGED_RUNS:])
+    # The runs the tracker takes figures from: some calls may have raised, the histogram
+    # holds the successful ones.
+    measured_ops = [
+        o for o in ops if has_figures(o.status, o.iterations, o.errors, o.latency_ns.p50)
+    ]
+    bins = merged_bins([o.histogram for o in measured_ops][-MAX_MERGED_RUNS:])
     measured = [run for run in runs if any(o.operation == operation for o in run.operations)]
     return Side(
         label=label,

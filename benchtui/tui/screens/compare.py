@@ -22,7 +22,7 @@ from benchtui import format as fmt
 from benchtui.stats import FASTER, INCONCLUSIVE, SLOWER, Verdict
 from benchtui.tui import keys
 from benchtui.tui.history_queries import CompareData, HistorySource, OpRef, Side, describe_error
-from benchtui.tui.widgets.overlay import HistogramOverlay, OverlayView
+from benchtui.tui.widgets.overlay import A_MARKER, B_MARKER, HistogramOverlay, OverlayView
 
 MUTED = "$foreground-muted"
 NARROW_BELOW = 120
@@ -130,9 +130,12 @@ def figures_content(data: CompareData) -> Content:
         )
     for side, name in ((sa, a.label), (sb, b.label)):
         if side is not None and side.status != "ok":
+            # A side can have figures while runs failed: they come from the successful calls.
+            figures = ": figures from the successful calls" if side.p50_ns is not None else ""
             lines.append(
                 Content.styled(
-                    f"{name}: {side.runs - side.ok_runs} of {side.runs} run(s) {side.status}",
+                    f"{name}: {side.runs - side.ok_runs} of {side.runs} run(s) "
+                    f"{side.status}{figures}",
                     "$error",
                 )
             )
@@ -291,7 +294,12 @@ class CompareScreen(Screen[None]):
 
 
 def _legend(a: Side, b: Side) -> str:
-    return f"A ▲ {fmt.count(a.samples)} samples · B ▼ {fmt.count(b.samples)} · log axis"
+    # The sides by place and by their percentile markers (overlay.A_MARKER, B_MARKER): never
+    # ▲/▼, which mean slower/faster everywhere else.
+    return (
+        f"A above {A_MARKER} {fmt.count(a.samples)} samples · "
+        f"B below {B_MARKER} {fmt.count(b.samples)} · log axis"
+    )
 
 
 def _titled(widget, title: str):  # type: ignore[no-untyped-def]

@@ -65,6 +65,8 @@ LEGENDS = {
 ONE_VERSION = "one version so far: r re-runs it under a new label"
 # The table's note for a verdict mark (version_table.AGAINST_MARK) and its column headers.
 AGAINST_NOTE = "* p50 (runs) moved the other way"
+# version_table.failures_text: figures from the successful calls of runs with failures.
+FAILURES_NOTE = "✗n/m: n of m runs had failures"
 LATEST_MARKS = {
     "slower": ("▲", "$error"),
     "faster": ("▼", "$success"),
@@ -488,6 +490,8 @@ class TrendScreen(TrendActions, Screen[None]):
         judging = "" if page.judged else " · judging…"
         table.border_title = f"versions {where}{first}–{last}{judging}"
         note = [AGAINST_NOTE] if table.against else []
+        if table.failures:
+            note.append(FAILURES_NOTE)
         table.border_subtitle = " · ".join(note + nav + [f"{len(self.marked)}/2 marked"])
 
     def _summarise(self) -> None:

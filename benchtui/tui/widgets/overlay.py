@@ -21,6 +21,9 @@ from benchtui.tui.widgets.paint import LineWidget, bar_rows, styled_run, text_st
 
 Bins = tuple[tuple[int, int], ...]
 MARKED = ("p50", "p99")
+# Percentile markers: A's point down at its bars from above, B's up at its bars from below.
+# Small triangles, unlike the verdict glyphs ▲ slower / ▼ faster of the other screens.
+A_MARKER, B_MARKER = "▾", "▴"
 HANGING = " ▔▔▔▀▀▀▀█"  # eighths 0..8 of a cell filled from the top
 
 
@@ -97,11 +100,11 @@ class HistogramOverlay(LineWidget):
         b = fold_on(view.b_bins, width, *axis)
         a_style, b_style = self.palette.style("primary"), self.palette.style("accent")
         lines = [
-            self._markers(a, view.a_marks, width, a_style, f"A {view.a_label}", "▾"),
+            self._markers(a, view.a_marks, width, a_style, f"A {view.a_label}", A_MARKER),
             *bar_rows(bar_heights(a.counts, rows), rows, [a_style] * width),
             self._axis(a, width),
             *down_rows(b.counts, rows, [b_style] * width),
-            self._markers(b, view.b_marks, width, b_style, f"B {view.b_label}", "▴"),
+            self._markers(b, view.b_marks, width, b_style, f"B {view.b_label}", B_MARKER),
             text_strip(tick_labels(a, width), muted, width),
         ]
         if not view.a_bins:
@@ -120,7 +123,7 @@ class HistogramOverlay(LineWidget):
         arrow: str,
     ) -> Strip:
         wanted = {n: columns.column_of(v) for n, v in marks if n in MARKED and v > 0}
-        line = marker_line(wanted, width).replace("▾", arrow)
+        line = marker_line(wanted, width).replace("▾", arrow)  # marker_line draws ▾
         # The side's name at the right end when the markers leave room for it.
         if len(name) + 2 < width and not line[-len(name) - 2 :].strip():
             line = line[: width - len(name) - 1] + name + " "

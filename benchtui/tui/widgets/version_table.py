@@ -55,6 +55,8 @@ MARK = "◆"
 VERDICT_WIDTH = 21  # "? inconclusive +15.1%"
 # After a verdict whose change the p50 column contradicts (the screen explains the mark).
 AGAINST_MARK = " *"
+# Before the count of a version's runs with failures, when it still has figures.
+FAILURES_MARK = "✗"
 PADDING = 1  # blank cells on each side of a column
 HEADER = 1  # rows of the header, which does not scroll
 
@@ -69,19 +71,30 @@ def verdict_text(point: TrendPoint, against: bool = False) -> tuple[str, str, bo
     stats = point.stats
     if point.failed:
         return f"{glyph} {stats.status}", variable, True
+    # Figures from the successful calls, yet some runs failed: say so on every state of the
+    # cell, so a version with failures never passes for a clean one.
+    failures = failures_text(point)
     if not point.judged:
-        return f"{glyph} judging", variable, False
+        return f"{glyph} judging{failures}", variable, False
     if point.verdict is None:
-        return f"{glyph} first", variable, False
+        return f"{glyph} first{failures}", variable, False
     verdict = point.verdict
     change = f" {verdict.change:+.1%}" if verdict.change is not None else ""
     kind = {"no significant change": "no change"}.get(verdict.kind, verdict.kind)
-    text = f"{glyph} {kind}{change}"
-    if stats.status != "ok":  # some runs failed, some did not
-        text += f" ({stats.ok_runs}/{stats.runs} ok)"
+    text = f"{glyph} {kind}{change}{failures}"
     if against:
         text += AGAINST_MARK
     return text, variable, verdict.significant
+
+
+def failures_text(point: TrendPoint) -> str:
+    """`` ✗n/m status`` for a version with figures whose runs did not all succeed: n of its m
+    runs had failed calls or failed outright, ``status`` the worst (the screen explains
+    the mark); empty otherwise."""
+    if not point.partial:
+        return ""
+    stats = point.stats
+    return f" {FAILURES_MARK}{stats.runs - stats.ok_runs}/{stats.runs} {stats.status}"
 
 
 def row_cells(point: TrendPoint, previous: TrendPoint | None = None) -> dict[str, Cell]:
@@ -261,6 +274,11 @@ class VersionTable(ScrollView, can_focus=True):
             if point.label == label:
                 self._set_cursor(row)
                 return
+
+    @property
+    def failures(self) -> bool:
+        """Whether a row with figures carries ``FAILURES_MARK`` (some of its runs failed)."""
+        return any(point.partial for point in self._rows)
 
     @property
     def against(self) -> bool:
