@@ -180,6 +180,17 @@ async def no_children(timeout: float = 1.0) -> bool:
 
 
 # ---------------------------------------------------------------------- synthetic runs
+class FakeClock:
+    """A monotonic clock the test moves by hand: wall-clock figures come out the same on
+    every run (snapshot images must not depend on how fast the machine built the state)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def _histogram_delta(seed: int, n: int, median_ns: float) -> tuple[str, HistogramCounts]:
     rng = np.random.default_rng(seed)
     samples = (rng.lognormal(np.log(median_ns), 0.35, n)).astype(np.int64)
@@ -193,7 +204,8 @@ def _histogram_delta(seed: int, n: int, median_ns: float) -> tuple[str, Histogra
 def running_state(name: str = "render_prompt", seed: int = 7) -> OperationState:
     """An operation halfway through its timed phase, with memory readings and output."""
     settings = {"iterations": 30000, "duration": None, "memory": True}
-    state = OperationState(name)
+    clock = FakeClock()
+    state = OperationState(name, clock=clock)
     state.apply(OperationStarted(name, 1, 4, settings))
     state.apply(PhaseStarted(name, "warmup"))
     state.apply(PhaseStarted(name, "timed", planned_iterations=30000, rounds=20))
@@ -208,13 +220,15 @@ def running_state(name: str = "render_prompt", seed: int = 7) -> OperationState:
         rss = 40_000_000 + i * 180_000 + (i % 3) * 50_000
         state.apply(MemoryReading(name, 0.1 * i, rss_bytes=rss))
     state.apply(OperationOutput(name, "stdout", "loaded 12 messages\nrendering with 4 tools\n"))
+    clock.now += 0.9  # warmup and worker start before the 0.6 s of timed calls
     return state
 
 
 def finished_state(name: str = "leaky_cache", seed: int = 11) -> OperationState:
     """A finished operation that leaks, with leak sites."""
     settings = {"iterations": 20000, "duration": None, "memory": True}
-    state = OperationState(name)
+    clock = FakeClock()
+    state = OperationState(name, clock=clock)
     state.apply(OperationStarted(name, 0, 4, settings))
     state.apply(PhaseStarted(name, "timed", planned_iterations=20000, rounds=4))
     delta, counts = _histogram_delta(seed, 20000, 3_100)
@@ -257,13 +271,15 @@ def finished_state(name: str = "leaky_cache", seed: int = 11) -> OperationState:
         ),
         settings=settings,
     )
+    clock.now += 3.1
     state.apply(OperationFinished(name, result))
     return state
 
 
 def failed_state(name: str = "parse_tool_call") -> OperationState:
     settings = {"iterations": 2000, "duration": None, "memory": False}
-    state = OperationState(name)
+    clock = FakeClock()
+    state = OperationState(name, clock=clock)
     state.apply(OperationStarted(name, 2, 4, settings))
     state.apply(OperationOutput(name, "stderr", "about to parse\n"))
     traceback = (
@@ -278,12 +294,14 @@ def failed_state(name: str = "parse_tool_call") -> OperationState:
         status="error",
         iterations=2000,
         errors=2000,
+        total_time_s=0.21,
         latency_ns=LatencySummary(),
         error=ErrorInfo("ValueError", "bad payload", traceback),
         output="about to parse\n",
         exit_code=0,
         settings=settings,
     )
+    clock.now += 0.4
     state.apply(OperationFinished(name, result))
     return state
 
@@ -291,7 +309,8 @@ def failed_state(name: str = "parse_tool_call") -> OperationState:
 def all_failing_state(name: str = "parse_strict", *, finished: bool = False) -> OperationState:
     """Every call raises: progress and errors but not one latency sample."""
     settings = {"iterations": 3000, "duration": None, "memory": False}
-    state = OperationState(name)
+    clock = FakeClock()
+    state = OperationState(name, clock=clock)
     state.apply(OperationStarted(name, 3, 4, settings))
     state.apply(PhaseStarted(name, "warmup"))
     traceback = (
@@ -318,7 +337,10 @@ def all_failing_state(name: str = "parse_strict", *, finished: bool = False) -> 
             exit_code=0,
             settings=settings,
         )
+        clock.now += 1.3
         state.apply(OperationFinished(name, result))
+    else:
+        clock.now += 0.7
     return state
 
 

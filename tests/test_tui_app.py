@@ -214,6 +214,19 @@ async def test_faults_show_in_the_ui_and_the_app_stays_up(suites: Path, tmp_path
         log_text = "\n".join(screen.query_one(Log).lines)
         assert "ValueError: deliberate failure" in log_text
         assert "deliberate failure" in str(screen.query_one("#error-head").render())
+        # Every call raised, but all ran: the bar is full and the time is the result's.
+        raised = view.entry((0, "raises")).snapshot.result  # type: ignore[union-attr]
+        text = stats_text(screen)
+        assert text.splitlines()[1].endswith(" 100%"), text
+        assert f"timed {raised.total_time_s:.3f}s" in text  # type: ignore[union-attr]
+        screen.pinned = (0, "hangs")
+        screen.refresh_view()
+        await pilot.pause(0.3)
+        text = stats_text(screen)
+        assert "hangs  timeout in warmup" in text and "timed phase not reached" in text, text
+        wall = view.entry((0, "hangs")).snapshot.wall_s  # type: ignore[union-attr]
+        assert wall is not None and wall >= 2.0  # timeout = 2.0: not the 0.0 s of no timed phase
+        assert f"elapsed {wall:.1f}s" in text
         screen.pinned = (0, "flood")
         screen.refresh_view()
         await pilot.pause(0.3)
@@ -301,7 +314,8 @@ async def test_probe_problems_stop_the_run_and_show_in_the_ui(suites: Path, tmp_
 async def test_help_and_keymap(suites: Path, tmp_path: Path) -> None:
     from benchtui.tui.config import Config
 
-    config = Config(keymap={"benchtui.run": "f5", "benchtui.nonsense": "x"})
+    # "run" without the "benchtui." prefix, as the help screen lists it.
+    config = Config(keymap={"run": "f5", "benchtui.nonsense": "x"})
     app = make_app([suites / "tiny.toml"], tmp_path, config=config)
     requests: list[RunRequested] = []
 
@@ -521,13 +535,13 @@ async def test_toasts_leave_a_dialog_s_buttons_clear(
     from textual.widgets import Button
     from textual.widgets._toast import Toast
 
-    from benchtui.tui.screens.first_launch import FirstLaunchScreen
+    from benchtui.tui.screens.dialogs import AskText
 
     app = make_app([suites / "tiny.toml"], tmp_path, save=False)
     async with app.run_test(size=size, notifications=True) as pilot:
         await pilot.pause()
         for make in (
-            lambda: FirstLaunchScreen(tmp_path / "history.sqlite"),
+            lambda: AskText("Label for this version?", "v1.4.0", hint="enter saves"),
             lambda: ConfirmScreen("A run is in flight. Quit and stop it?"),
         ):
             await app.push_screen(make())
@@ -549,3 +563,40 @@ async def test_toasts_leave_a_dialog_s_buttons_clear(
             app.clear_notifications()
             app.pop_screen()
             await pilot.pause()
+
+
+def _toast_texts(screen) -> list[str]:  # noqa: ANN001
+    from textual.widgets._toast import Toast
+
+    return [str(toast.render()) for toast in screen.query(Toast)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_notices_wait_until_the_welcome_closes(
+    suites: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """At first launch a broken suite's notice came up over the welcome's text: notices
+    raised before or while it is shown wait, and come up in full once it is closed."""
+    from benchtui.tui.screens.first_launch import FirstLaunchScreen
+
+    bad = suites / "broken.toml"
+    bad.write_text("[suite]\nname = 'broken'\n[[operations]]\nname = 'x'\n")
+    app = make_app([suites / "tiny.toml", bad], tmp_path, save=False)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.pause()
+        # What the app does at startup: the notice first, the offer once the history is read.
+        assert any("not loaded" in t for t in _toast_texts(app.screen))
+        await app.push_screen(FirstLaunchScreen(tmp_path / "history.sqlite"))
+        await pilot.pause()
+        app.notify("raised while it is up", timeout=1.5)  # would expire before it closes
+        await pilot.pause(1.8)
+        welcome = app.screen
+        assert isinstance(welcome, FirstLaunchScreen)
+        assert _toast_texts(welcome) == []  # nothing drawn over it, text or buttons
+        assert len(welcome.held) == 2
+        await pilot.press("escape")  # "Not now"
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, SuitesScreen)
+        shown = _toast_texts(app.screen)
+        assert any("not loaded" in t for t in shown), shown
+        assert any("raised while it is up" in t for t in shown), shown

@@ -128,8 +128,8 @@ def test_live_screen_every_call_failed(snap_compare, tmp_path: Path, size: tuple
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_first_launch_with_a_toast(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
-    """A toast on a modal stays above its buttons."""
+def test_first_launch_holds_notices(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # noqa: ANN001
+    """Notices raised while the welcome is up wait: no toast over its text or buttons."""
 
     async def run_before(pilot) -> None:  # noqa: ANN001
         await _settle(pilot)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest_tui import all_failing_state, failed_state, finished_state, running_state
+from conftest_tui import (
+    FakeClock,
+    all_failing_state,
+    failed_state,
+    finished_state,
+    running_state,
+)
 
 from benchtui.runner.events import (
+    MemoryReading,
     OperationFinished,
     OperationStarted,
     PhaseStarted,
@@ -14,7 +21,7 @@ from benchtui.runner.events import (
     RoundFinished,
 )
 from benchtui.runner.live import OperationState
-from benchtui.runner.results import OperationResult, RoundSummary
+from benchtui.runner.results import ErrorInfo, OperationResult, RoundSummary
 from benchtui.suite import Operation, SuiteError
 from benchtui.tui import keys
 from benchtui.tui.config import load_config
@@ -24,7 +31,7 @@ from benchtui.tui.widgets.histogram import bar_heights, fold, marker_line, tick_
 from benchtui.tui.widgets.log import TRACEBACK_RULE, full_text
 from benchtui.tui.widgets.memory import leak_text, live_leak_rate
 from benchtui.tui.widgets.settings import build_operation, raw_from_operation
-from benchtui.tui.widgets.stats import describe_phase, memory_progress, progress_bar
+from benchtui.tui.widgets.stats import StatsPane, describe_phase, memory_progress, progress_bar
 
 
 def test_fold_puts_every_count_in_a_log_spaced_column() -> None:
@@ -217,3 +224,132 @@ def test_help_lists_every_binding_with_the_key_in_force() -> None:
     rows = {binding_id: key for _title, rows in sections for key, _d, binding_id in rows}
     assert rows["benchtui.run"] == "f5" and rows["benchtui.help"] == "?"
     assert "Other" not in [title for title, _rows in sections]  # every binding has a place
+
+
+def stats_lines(state: OperationState) -> list[str]:
+    pane = StatsPane()
+    pane.snapshot = state.snapshot()
+    return [line.plain for line in pane.lines()]
+
+
+def duration_op(name: str, clock: FakeClock, *, memory: bool = False) -> OperationState:
+    """A duration-based operation 0.4 s into its run, its last progress at 0.81 s of 1 s."""
+    state = OperationState(name, clock=clock)
+    settings = {"iterations": None, "duration": 1.0, "rounds": 4, "memory": memory}
+    state.apply(OperationStarted(name, 0, 1, settings))
+    state.apply(PhaseStarted(name, "warmup"))
+    clock.now += 0.2
+    state.apply(PhaseStarted(name, "timed", planned_duration=1.0, rounds=4))
+    state.apply(Progress(name, 810, 810, 3, 4, 0.81, ""))
+    return state
+
+
+def test_a_finished_operation_shows_its_final_progress_and_time() -> None:
+    """Every call raised, yet the timed phase ran to its end: 100%, and the result's time
+    (1.0046 s), not the last throttled progress event's 0.81 s."""
+    clock = FakeClock()
+    state = duration_op("always_raises", clock)
+    rounds = tuple(RoundSummary(i, 250, 250, 0.25, 0.0, 0, 0, 0, 0, 0) for i in range(4))
+    clock.now += 1.0
+    result = OperationResult(
+        "always_raises",
+        "error",
+        iterations=1000,
+        errors=1000,
+        total_time_s=1.0046,
+        rounds=rounds,
+        error=ErrorInfo("ValueError", "always"),
+        settings=state.settings,
+    )
+    state.apply(OperationFinished("always_raises", result))
+    snap = state.snapshot()
+    assert snap.complete and snap.progress == 1.0 and snap.elapsed_s == 1.0046
+    lines = stats_lines(state)
+    assert lines[0].endswith("always_raises  error")
+    assert lines[1].endswith(" 100%")
+    time_line = next(line for line in lines if line.startswith("time"))
+    assert "elapsed 1.2s" in time_line and "timed 1.005s" in time_line
+    assert "remaining" not in time_line
+
+
+def test_an_operation_stopped_short_says_where_and_how_far() -> None:
+    clock = FakeClock()
+    state = duration_op("crashes", clock)
+    clock.now += 0.9
+    state.apply(OperationFinished("crashes", OperationResult("crashes", "crashed", 810, 810, 0.81)))
+    snap = state.snapshot()
+    assert not snap.complete and snap.progress == pytest.approx(0.81)
+    lines = stats_lines(state)
+    assert lines[0].endswith("crashes  crashed in the timed phase")
+    assert lines[1].endswith(" stopped at 81%")
+
+
+def hung_in_warmup(memory: bool) -> OperationState:
+    """timeout = 3: the first warmup call never returns; only RSS readings come."""
+    clock = FakeClock()
+    state = OperationState("hangs", clock=clock)
+    settings = {"iterations": 1500, "duration": None, "memory": memory, "timeout": 3.0}
+    state.apply(OperationStarted("hangs", 0, 1, settings))
+    state.apply(PhaseStarted("hangs", "warmup"))
+    for i in range(30):
+        clock.now += 0.1
+        state.apply(MemoryReading("hangs", 0.1 * i, rss_bytes=30_000_000))
+    return state
+
+
+def test_a_hanging_operation_counts_time_since_it_started() -> None:
+    state = hung_in_warmup(memory=True)
+    time_line = next(line for line in stats_lines(state) if line.startswith("time"))
+    assert "elapsed 3.0s" in time_line and "timed —" in time_line
+    # No event at all for a while (a worker psutil cannot read): the clock still moves on.
+    state.clock.now += 1.0  # type: ignore[attr-defined]
+    assert state.snapshot().wall_s == pytest.approx(4.0)
+    result = OperationResult("hangs", "timeout", settings=dict(state.settings))
+    state.apply(OperationFinished("hangs", result))
+    state.clock.now += 5.0  # type: ignore[attr-defined]
+    snap = state.snapshot()
+    assert snap.wall_s == pytest.approx(4.0) and snap.ended_in == "warmup"
+    lines = stats_lines(state)
+    assert lines[0].endswith("hangs  timeout in warmup")
+    assert lines[1].endswith(" timed phase not reached")
+    assert "elapsed 4.0s" in next(line for line in lines if line.startswith("time"))
+
+
+def test_a_timed_out_operation_s_memory_pane_says_the_phase_did_not_run() -> None:
+    state = hung_in_warmup(memory=True)
+    assert leak_text(state.snapshot()).plain == "leak   after the memory phase"  # still to come
+    result = OperationResult("hangs", "timeout", settings=dict(state.settings))
+    state.apply(OperationFinished("hangs", result))
+    assert leak_text(state.snapshot()).plain == "leak   memory phase did not run (timed out)"
+    off = hung_in_warmup(memory=False)
+    off.apply(
+        OperationFinished("hangs", OperationResult("hangs", "timeout", settings={"memory": False}))
+    )
+    assert leak_text(off.snapshot()).plain == "leak   memory phase off"
+    # Killed while tracing: it began but did not finish.
+    clock = FakeClock()
+    traced = duration_op("leaky", clock, memory=True)
+    traced.apply(PhaseStarted("leaky", "memory", planned_iterations=500))
+    traced.apply(
+        OperationFinished("leaky", OperationResult("leaky", "crashed", settings={"memory": True}))
+    )
+    assert "memory phase did not finish (crashed)" in leak_text(traced.snapshot()).plain
+
+
+def test_a_duration_target_does_not_read_as_elapsed_time() -> None:
+    clock = FakeClock()
+    state = OperationState("steady", clock=clock)
+    state.apply(OperationStarted("steady", 0, 1, {"iterations": None, "duration": 1.5}))
+    state.apply(PhaseStarted("steady", "timed", planned_duration=1.5, rounds=4))
+    state.apply(Progress("steady", 380, 0, 0, 4, 0.1, ""))
+    lines = stats_lines(state)
+    assert "iterations 380 · target 1.5s" in lines
+    assert " in 1.5s" not in "\n".join(lines)
+
+
+def test_keymap_ids_with_or_without_the_prefix() -> None:
+    from benchtui.tui import keys
+
+    assert keys.full_id("benchtui.trend.filter") == "benchtui.trend.filter"
+    assert keys.full_id("trend.filter") == "benchtui.trend.filter"
+    assert keys.full_id("nonsense") == "nonsense"  # left as written, reported as unknown

@@ -10,6 +10,7 @@ decimated when they grow past a cap, output keeps a head and a tail.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ from benchtui.runner.results import (
 SERIES_CAP = 512
 OUTPUT_HEAD = 16 * 1024
 OUTPUT_TAIL = 48 * 1024
+STALE_S = 0.2  # a running operation's snapshot is rebuilt at least this often (wall time)
 
 
 class OutputBuffer:
@@ -154,6 +156,14 @@ class LiveSnapshot:
     latency_samples: int = 0
     started: bool = False  # the worker was started (never-started ones end up "cancelled")
     memory: bool | None = None  # whether a traced memory phase is planned (None: not known)
+    # Seconds since the operation started (to its end once finished), whatever the phase:
+    # ``elapsed_s`` counts the timed phase only, which a hang in warmup never reaches.
+    wall_s: float | None = None
+    # The phase it was in when it finished (None: before any phase began).
+    ended_in: str | None = None
+    # Finished with its timed phase run to the end (an ``error`` whose calls raised still
+    # ran every round); a timeout, crash or cancel stops short and ``progress`` says where.
+    complete: bool = False
 
 
 @dataclass
@@ -184,13 +194,18 @@ class OperationState:
     output: OutputBuffer = field(default_factory=OutputBuffer)
     error: ErrorInfo | None = None
     result: OperationResult | None = None
+    ended: float | None = None
+    ended_in: str | None = None
+    # Injectable so tests can pin the wall-clock figures.
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     _rate: list[tuple[float, int]] = field(default_factory=list)
     _dirty: bool = True
     _snapshot: LiveSnapshot | None = None
+    _snapshot_at: float = 0.0
 
     def apply(self, event: Event) -> None:
         self._dirty = True
-        now = time.monotonic()
+        now = self.clock()
         if isinstance(event, OperationStarted):
             self.settings = dict(event.settings)
             self.status = "running"
@@ -236,6 +251,7 @@ class OperationState:
         elif isinstance(event, OperationFinished):
             self.result = event.result
             self.status = event.result.status
+            self.ended, self.ended_in = now, self.phase
             self.phase = None
             self.iterations = event.result.iterations
             self.errors = event.result.errors
@@ -243,26 +259,39 @@ class OperationState:
                 self.error = event.result.error
 
     def snapshot(self) -> LiveSnapshot:
-        """An immutable view; rebuilt only when an event arrived since the last one."""
-        if self._snapshot is not None and not self._dirty:
+        """An immutable view; rebuilt when an event arrived since the last one.
+
+        A running operation's is also rebuilt when it is older than STALE_S: its wall-clock
+        time moves on even while no event comes (a call that hangs sends none).
+        """
+        now = self.clock()
+        fresh = self.status != "running" or now - self._snapshot_at < STALE_S
+        if self._snapshot is not None and not self._dirty and fresh:
             return self._snapshot
         self._dirty = False
+        self._snapshot_at = now
         result = self.result
         if result is not None and result.iterations:
             latency = result.latency_ns
         else:
             latency = self.histogram.summary()
-        elapsed = self.timed_elapsed
+        # Once finished, the result's own timed-phase time: the last Progress event is
+        # throttled and may be a good part of a second behind the end.
+        elapsed = result.total_time_s if result is not None else self.timed_elapsed
         progress = eta = None
-        if self.phase == "timed" or result is not None:
+        complete = result is not None and self._ran_timed_phase_through(result)
+        if complete:
+            progress = 1.0
+        elif self.phase == "timed" or (result is not None and self._reached_timed_phase()):
             if self.planned_iterations:
                 progress = min(self.iterations / self.planned_iterations, 1.0)
             elif self.planned_duration:
                 progress = min(elapsed / self.planned_duration, 1.0)
-            if result is not None:
-                progress = 1.0 if result.status == "ok" else progress
-            elif progress and progress > 0:
+            if result is None and progress and progress > 0:
                 eta = max(elapsed / progress - elapsed, 0.0)
+        wall = None
+        if self.started is not None:
+            wall = max((self.ended if self.ended is not None else now) - self.started, 0.0)
         throughput_now = 0.0
         if len(self._rate) >= 2:
             (t0, i0), (t1, i1) = self._rate[0], self._rate[-1]
@@ -313,8 +342,25 @@ class OperationState:
             latency_samples=samples,
             started=self.started is not None,
             memory=None if memory is None else bool(memory),
+            wall_s=wall,
+            ended_in=self.ended_in,
+            complete=complete,
         )
         return self._snapshot
+
+    def _reached_timed_phase(self) -> bool:
+        return self.timed_started is not None or self.iterations > 0
+
+    def _ran_timed_phase_through(self, result: OperationResult) -> bool:
+        if result.status == "ok":
+            return True
+        if result.status != "error":  # timeout, crashed, cancelled: stopped by the supervisor
+            return False
+        # An error status with the child's final word: every call ran (some or all raised).
+        rounds = self.planned_rounds or self.settings.get("rounds")
+        if rounds and len(result.rounds) >= rounds:
+            return True
+        return bool(self.planned_iterations) and result.iterations >= self.planned_iterations
 
 
 class RunState:

@@ -7,6 +7,11 @@ screen), False when the person declines or stops it (the worker is cancelled, wh
 child; versions saved until then stay). Failures are shown in the modal, not raised.
 
 It measures nothing itself: the demo's supervisor runs the children, as ``benchtui demo`` does.
+
+Notices wait while it is up: it is shown at startup, right when the app reports suites that
+did not load, and at 80 columns any toast would lie over its text (toasts on other modals
+keep clear of their buttons only). So it has no toast rack; notices raised before or while it
+is shown are taken off the app's list and raised again, with their full time, once it closes.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.notifications import Notification
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
+from textual.widgets._toast import ToastRack
 from textual.worker import Worker, WorkerState
 
 from benchtui import format as fmt
-from benchtui.tui.screens.dialogs import TOASTS_CLEAR_OF_BUTTONS
 from benchtui.tui.widgets import status
 
 MUTED = "$foreground-muted"
@@ -50,7 +56,8 @@ class FirstLaunchScreen(ModalScreen[bool]):
     FirstLaunchScreen ProgressBar { margin-top: 1; }
     FirstLaunchScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     FirstLaunchScreen Button { margin-left: 2; }
-    """ + TOASTS_CLEAR_OF_BUTTONS.format(name="FirstLaunchScreen")
+    """
+    HOLD_EVERY_S = 0.1  # how often notices raised while it is up are taken into the hold
 
     def __init__(self, db_path: Path, start: bool = False) -> None:
         super().__init__()
@@ -60,6 +67,8 @@ class FirstLaunchScreen(ModalScreen[bool]):
         self.saved = 0
         self.running = False
         self._worker: Worker[None] | None = None
+        self.held: list[Notification] = []  # notices waiting for the welcome to close
+        self._holding = False
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -72,6 +81,11 @@ class FirstLaunchScreen(ModalScreen[bool]):
                 yield Button("Record the demo (about 30 s)", id="accept", variant="primary")
 
     def on_mount(self) -> None:
+        # Without a rack on this screen the app draws no toast here (it looks the rack up on
+        # the current screen and shows nothing when there is none).
+        for rack in self.query_children(ToastRack):
+            rack.remove()
+        self.set_interval(self.HOLD_EVERY_S, self._hold_notices)
         self.query_one("#text", Static).update(Content.assemble(OFFER, (str(self.db_path), "bold")))
         self.query_one(ProgressBar).display = False
         self.query_one("#progress-log").display = False
@@ -86,6 +100,41 @@ class FirstLaunchScreen(ModalScreen[bool]):
             self.start()
         else:
             self.action_stop()
+
+    # ------------------------------------------------------------------ notices
+    def on_screen_resume(self) -> None:
+        self._holding = True
+        self._hold_notices()
+
+    def on_screen_suspend(self) -> None:
+        # Closed, or covered by another screen: the notices are shown there, in full.
+        self._holding = False
+        self._release_notices()
+
+    def on_unmount(self) -> None:
+        self._release_notices()
+
+    def _hold_notices(self) -> None:
+        if not self._holding:
+            return
+        # The app keeps its notices in a private list (Textual 8.2); it has no public way to
+        # read them. Taken off it, they cannot expire unseen while the welcome is up.
+        notices = self.app._notifications
+        for notice in list(notices):
+            if not notice.has_expired:
+                self.held.append(notice)
+            del notices[notice]
+
+    def _release_notices(self) -> None:
+        held, self.held = self.held, []
+        for notice in held:
+            self.app.notify(
+                notice.message,
+                title=notice.title,
+                severity=notice.severity,
+                timeout=notice.timeout,
+                markup=notice.markup,
+            )
 
     # ------------------------------------------------------------------ the run
     def start(self) -> None:

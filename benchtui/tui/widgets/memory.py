@@ -94,7 +94,30 @@ def leak_text(snap: LiveSnapshot) -> Content:
     off = snap.memory is False or (result is not None and not result.settings.get("memory", True))
     if off:
         return Content.assemble(("leak   ", "bold"), ("memory phase off", MUTED))
+    if result is not None:
+        # Finished without a leak figure: no memory phase is coming, so do not promise one.
+        return Content.assemble(("leak   ", "bold"), (no_leak_figure(snap), MUTED))
     return Content.assemble(("leak   ", "bold"), ("after the memory phase", MUTED))
+
+
+STOP_REASONS = {
+    "timeout": "timed out",
+    "crashed": "crashed",
+    "cancelled": "cancelled",
+    "error": "error",
+}
+
+
+def no_leak_figure(snap: LiveSnapshot) -> str:
+    """Why a finished operation with the memory phase on has no leak figure."""
+    reason = STOP_REASONS.get(snap.status)
+    if reason is None:  # ok, yet no figure (too few traced calls to fit a slope)
+        return "no leak estimate"
+    if snap.complete:  # an error status whose calls raised: every phase ran
+        return "no leak estimate (calls raised)"
+    if snap.ended_in == "memory":
+        return f"memory phase did not finish ({reason})"
+    return f"memory phase did not run ({reason})"
 
 
 class MemoryPane(Vertical):

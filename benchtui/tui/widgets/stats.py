@@ -28,11 +28,24 @@ def progress_bar(fraction: float | None, width: int) -> Content:
     return Content.assemble(("━" * filled, "$primary"), ("━" * (width - filled), "$primary-muted"))
 
 
+# Where a finished operation stopped, after its status: "timeout in warmup".
+STOPPED_IN = {
+    "warmup": "in warmup",
+    "timed": "in the timed phase",
+    "memory": "in the memory phase",
+    None: "before warmup",
+}
+
+
 def describe_phase(snap: LiveSnapshot) -> str:
     if snap.status == "pending":
         return "waiting"
     if snap.status != "running":
-        return snap.status
+        if snap.result is None or snap.complete:
+            return snap.status
+        if not snap.started:
+            return f"{snap.status} · never started"
+        return f"{snap.status} {STOPPED_IN.get(snap.ended_in, 'in ' + str(snap.ended_in))}"
     if snap.phase == "timed":
         # From the same Progress event as the bar, so the two always agree.
         if snap.round is not None and snap.planned_rounds:
@@ -57,8 +70,45 @@ def total_text(snap: LiveSnapshot) -> str:
     if snap.planned_iterations:
         return f"{fmt.count(snap.iterations)} / {fmt.count(snap.planned_iterations)}"
     if snap.planned_duration:
-        return f"{fmt.count(snap.iterations)} in {fmt.seconds(snap.planned_duration)}"
+        # "380 in 1.5s" read as an elapsed time; this is the length the timed phase aims at.
+        return f"{fmt.count(snap.iterations)} · target {fmt.seconds(snap.planned_duration)}"
     return fmt.count(snap.iterations)
+
+
+def percent_text(snap: LiveSnapshot, progress: float | None) -> str:
+    """After the bar: the percentage, and for an operation that stopped short, that it did."""
+    stopped = snap.result is not None and not snap.complete
+    if progress is None:
+        return " timed phase not reached" if stopped else "     "
+    if stopped:
+        return f" stopped at {progress * 100:.0f}%"
+    return f" {progress * 100:3.0f}%"
+
+
+def precise_seconds(value: float) -> str:
+    # A finished operation's timed phase, as precise as the saved result (1.0046 s: 1.005s).
+    return f"{value:.3f}s" if value < 60 else fmt.seconds(value)
+
+
+def time_row(snap: LiveSnapshot) -> Content:
+    """Wall time since the operation started, the timed phase's share, and what is left."""
+    reached = snap.elapsed_s > 0 or snap.iterations > 0 or snap.phase in ("timed", "memory")
+    if snap.result is not None:
+        timed = precise_seconds(snap.elapsed_s) if reached or snap.complete else "—"
+        tail: tuple[tuple[str, str] | str, ...] = ()
+    else:
+        timed = fmt.seconds(snap.elapsed_s) if reached else "—"
+        tail = (("  remaining ", MUTED), fmt.seconds(snap.eta_s))
+    return _row(
+        "time",
+        Content.assemble(
+            ("elapsed ", MUTED),
+            fmt.seconds(snap.wall_s) if snap.wall_s is not None else "—",
+            ("  timed ", MUTED),
+            timed,
+            *tail,
+        ),
+    )
 
 
 class StatsPane(Widget):
@@ -108,7 +158,7 @@ class StatsPane(Widget):
         if traced is not None:  # the timed phase is over: show the traced phase's progress
             progress, done = traced
             iterations += f"  (traced {fmt.count(done)} / {fmt.count(self.memory_planned)})"
-        percent = f" {progress * 100:3.0f}%" if progress is not None else "     "
+        percent = percent_text(snap, progress)
         lines = [
             Content.assemble(
                 (f"{status.icon(snap.status)} ", status.style(snap.status)),
@@ -131,15 +181,7 @@ class StatsPane(Widget):
                 Content.styled(fmt.count(snap.errors), "bold $error" if snap.errors else ""),
             ),
             *latency_rows(snap, d),
-            _row(
-                "time",
-                Content.assemble(
-                    ("elapsed ", MUTED),
-                    fmt.seconds(snap.elapsed_s),
-                    ("  remaining ", MUTED),
-                    fmt.seconds(snap.eta_s) if snap.result is None else "—",
-                ),
-            ),
+            time_row(snap),
         ]
         if snap.error is not None:
             message = f"{snap.error.type}: {snap.error.message}"
