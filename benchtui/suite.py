@@ -11,10 +11,11 @@ TUI or the CLI process.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -248,7 +249,8 @@ def parse_suite(text: str, path: Path | str = "<suite>") -> Suite:
     for key in suite_table:
         if key not in _SUITE_KEYS:
             raise SuiteError(
-                "unknown key in [suite] (known: name, description)",
+                f"unknown key in [suite]{_did_you_mean(key, _SUITE_KEYS)} "
+                "(known: name, description)",
                 path=path,
                 key=key,
                 line=locator.key_line(key),
@@ -266,8 +268,9 @@ def parse_suite(text: str, path: Path | str = "<suite>") -> Suite:
     for key, value in defaults.items():
         if key not in _DEFAULTABLE_KEYS:
             known = ", ".join(sorted(_DEFAULTABLE_KEYS))
+            hint = _did_you_mean(key, _DEFAULTABLE_KEYS)
             raise SuiteError(
-                f"unknown key in [defaults] (known: {known})",
+                f"unknown key in [defaults]{hint} (known: {known})",
                 path=path,
                 key=key,
                 line=locator.key_line(key),
@@ -321,7 +324,11 @@ def _parse_operation(
         if key not in OPERATION_KEYS:
             known = ", ".join(sorted(OPERATION_KEYS))
             raise SuiteError(
-                f"unknown key (known: {known})", path=path, operation=label, key=key, line=line
+                f"unknown key{_did_you_mean(key, OPERATION_KEYS)} (known: {known})",
+                path=path,
+                operation=label,
+                key=key,
+                line=line,
             )
         _check_type(key, value, path=path, operation=label, line=line)
     if not isinstance(op_name, str) or not op_name.strip():
@@ -366,6 +373,12 @@ def _parse_operation(
     op = Operation(**merged)
     _check_settings(op, path=path, locator=locator, index=index)
     return op
+
+
+def _did_you_mean(key: str, known: Iterable[str]) -> str:
+    """': did you mean 'warmup'?' for a near miss like 'warmpu', else ''."""
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+    return f": did you mean '{close[0]}'?" if close else ""
 
 
 def _check_type(

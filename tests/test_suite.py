@@ -69,7 +69,7 @@ CASES = [
         '[suite]\nname="s"\n[[operations]]\nname="a"\ntarget="m:f"\niterationz=3\n',
         "a",
         "iterationz",
-        "unknown key",
+        "unknown key: did you mean 'iterations'?",
         6,
     ),
     (
