@@ -515,3 +515,21 @@ async def test_partly_failing_versions_show_figures_and_their_failures(tmp_path:
         assert sum("no figures (no successful run" in line for line in lines) == 2
         assert screen.latest[ALWAYS].p50_ns is None
         assert screen.latest[SOMETIMES].p50_ns is not None
+
+
+async def test_footer_recompose_after_the_screen_closed_is_harmless(tmp_path: Path) -> None:
+    """A footer recompose still queued when the trend screen closes (escape right after a
+    refresh) used to raise NoScreen and take the app down."""
+    from benchtui.tui.screens.trend import TrendFooter
+
+    db = tmp_path / "h.sqlite"
+    await seed_history(db)
+    app = make_app(tmp_path, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_trend(pilot)
+        footer = screen.query_one(TrendFooter)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TrendScreen))
+        await footer.recompose()  # detached now: must return quietly
+        await pilot.pause()
+        assert app.is_running

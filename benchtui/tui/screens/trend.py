@@ -16,6 +16,7 @@ that cannot be opened each get a plain message, never a traceback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
+from textual.dom import NoScreen
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
@@ -84,11 +86,15 @@ class TrendFooter(Footer):
         self._shown: tuple[object, ...] | None = None
 
     async def recompose(self) -> None:
-        shown = self._keys()
+        try:
+            shown = self._keys()
+        except NoScreen:
+            return  # a recompose queued as the screen closed: nothing to show it on
         if shown == self._shown:
             return
         self._shown = shown
-        await super().recompose()
+        with contextlib.suppress(NoScreen):  # the screen may close while this runs
+            await super().recompose()
 
     def _keys(self) -> tuple[object, ...]:
         app = self.app
