@@ -50,6 +50,7 @@ caches verdicts keyed by a digest of the samples).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -283,7 +284,11 @@ def _between_runs_p(runs_a: list[Any], runs_b: list[Any]) -> float | None:
         # No spread at all (synthetic or quantised data): the t statistic is undefined;
         # identical runs on each side leave nothing for luck to explain.
         return 0.0 if log_a[0] != log_b[0] else 1.0
-    return float(ttest_ind(log_b, log_a, equal_var=True).pvalue)
+    with warnings.catch_warnings():
+        # Runs that agree to the last digits make scipy warn of precision loss; the p-value
+        # is still right for our purpose, and a warning must not reach a CLI user's terminal.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(ttest_ind(log_b, log_a, equal_var=True).pvalue)
 
 
 def judge_pooled(a: Sequence[float], b: Sequence[float], **options: Any) -> Verdict:
