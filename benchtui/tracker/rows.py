@@ -367,6 +367,9 @@ def aggregate(rows: Iterable[Sequence[Any]]) -> tuple[Any, ...]:
     Medians across the version's successful runs for p50, p99, throughput and leak rate (one
     odd run should not move the version's figure); maxima for the memory peaks. Failed runs
     count in ``runs`` and ``status`` (the worst) but not in the figures or the samples.
+    "Successful" is the status column as given: the tracker (``store._aggregate``) passes
+    runs in which only some calls raised as "ok", with only their rounds that had a
+    successful call, and restores ``ok_runs`` and ``status`` afterwards.
     """
     rows = list(rows)
     ok = [r for r in rows if r[0] == "ok"]
