@@ -27,7 +27,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 def build_parser(available: dict[str, tuple[str, str]]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="benchtui",
-        description="Did my change make the critical path faster or leaner, or is it noise?",
+        usage="benchtui [--theme NAME] [--db PATH] [--no-save] [PATH ...]\n"
+        "       benchtui COMMAND [options]",
+        description="Did my change make the critical path faster or leaner, or is it noise?\n\n"
+        "Without a COMMAND, benchtui opens the TUI on the suite files or folders given (the\n"
+        "bundled sample suites when none): --theme NAME picks a theme, --db PATH the tracker\n"
+        "file, --no-save keeps runs out of it.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     from benchtui import __version__
 

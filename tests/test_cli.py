@@ -274,3 +274,17 @@ def test_operation_whose_every_call_raised_shows_no_figures() -> None:
     assert "500k/s" not in lines["broken"] and "0 ns" not in lines["broken"]
     assert lines["broken"].count("—") >= 6  # thrpt, p50, p90, p99, p99.9, max
     assert "/s" in lines["fine"] and "µs" in lines["fine"]
+
+
+def test_an_unusable_tracker_stops_the_run_before_measuring(
+    write_suite: Callable[..., Path], suite_dir: Path
+) -> None:
+    path = write_suite(FAST + '[[operations]]\nname = "ok"\ntarget = "faulty_ops:sync_noop"\n')
+    foreign = suite_dir / "notes.sqlite"
+    foreign.write_text("not a database\n")
+    out = suite_dir / "out.json"
+    done = benchtui("run", str(path), "--db", str(foreign), "--json", str(out), cwd=suite_dir)
+    assert done.returncode == 2, done.stderr
+    assert "nothing was measured" in done.stderr and "not a SQLite database" in done.stderr
+    assert not out.exists()  # no measuring happened at all
+    assert foreign.read_text() == "not a database\n"  # and the file is untouched

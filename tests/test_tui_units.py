@@ -353,3 +353,18 @@ def test_keymap_ids_with_or_without_the_prefix() -> None:
     assert keys.full_id("benchtui.trend.filter") == "benchtui.trend.filter"
     assert keys.full_id("trend.filter") == "benchtui.trend.filter"
     assert keys.full_id("nonsense") == "nonsense"  # left as written, reported as unknown
+
+
+def test_tracker_file_precedence_flag_then_environment_then_config(
+    tmp_path, monkeypatch  # noqa: ANN001
+) -> None:
+    from benchtui.tui.app import BenchApp
+    from benchtui.tui.config import Config
+
+    config = Config(database=str(tmp_path / "from-config.sqlite"))
+    monkeypatch.delenv("BENCHTUI_DB", raising=False)
+    assert BenchApp([], config=config).db == str(tmp_path / "from-config.sqlite")
+    monkeypatch.setenv("BENCHTUI_DB", str(tmp_path / "from-env.sqlite"))
+    assert BenchApp([], config=config).db == str(tmp_path / "from-env.sqlite")
+    flagged = BenchApp([], config=config, db=str(tmp_path / "from-flag.sqlite"))
+    assert flagged.db == str(tmp_path / "from-flag.sqlite")

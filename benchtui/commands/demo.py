@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shlex
 import sys
 
 from benchtui.demo import DEMO_SUITE_NAME, DEMO_VERSIONS, DemoVersion, demo_steps, run_demo
@@ -41,8 +42,10 @@ def main(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     first, last = DEMO_VERSIONS[0].label, DEMO_VERSIONS[-1].label
+    # The hints must reach the same file: repeat --db when one was given.
+    db = f" --db {shlex.quote(str(path))}" if args.db else ""
     print(f"\nsaved to {path} as suite '{DEMO_SUITE_NAME}'. Try:")
-    print(f"  benchtui history --suite {DEMO_SUITE_NAME}")
-    print(f"  benchtui compare {first} {last}")
-    print("  benchtui            (then press t for the trend screen)")
+    print(f"  benchtui history --suite {DEMO_SUITE_NAME}{db}")
+    print(f"  benchtui compare {first} {last}{db}")
+    print(f"  benchtui{db}            (then press t for the trend screen)")
     return 0

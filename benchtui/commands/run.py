@@ -88,6 +88,8 @@ async def _run(suite: Suite, operations: tuple[Operation, ...], args: argparse.N
         for problem in problems:
             err.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False)
         return EXIT_USAGE
+    if not args.no_save and not await _tracker_usable(args, err):
+        return EXIT_USAGE
     label = args.label or await asyncio.to_thread(_default_label, suite)
     supervisor = Supervisor(suite, operations, label=label)
     loop = asyncio.get_running_loop()
@@ -143,6 +145,25 @@ def _write_json(result: RunResult, target: str, err: Any) -> bool:
     except OSError as exc:
         err.print(f"[bold red]error:[/] cannot write {escape(str(path))}: {escape(str(exc))}")
         return False
+
+
+async def _tracker_usable(args: argparse.Namespace, err: Any) -> bool:
+    """Open the tracker before measuring: a foreign, corrupt or newer file should stop the
+    run at once, not after minutes of measuring that then cannot be saved."""
+    from benchtui.tracker import Tracker, TrackerError
+    from benchtui.tracker.location import resolve_db_path
+
+    try:
+        tracker = await Tracker.open(resolve_db_path(args.db))
+        await tracker.close()
+    except TrackerError as exc:
+        err.print(
+            f"[bold red]error:[/] {escape(str(exc))}\nnothing was measured "
+            "(--db picks another file; --no-save measures without saving)",
+            highlight=False,
+        )
+        return False
+    return True
 
 
 async def _save(result: RunResult, args: argparse.Namespace, err: Any) -> bool:

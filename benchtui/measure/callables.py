@@ -91,10 +91,15 @@ def resolve(key: str, reference: str) -> Callable[..., Any]:
             ) from None
     if not callable(obj):
         raise ResolveError(
-            key, f"'{reference}' is not callable (it is a {type(obj).__name__})"
+            key, f"'{reference}' is not callable (it is {_article(type(obj).__name__)})"
         )
     return obj
 
 
 def is_coroutine_function(fn: Callable[..., Any]) -> bool:
     return inspect.iscoroutinefunction(fn)
+
+
+def _article(noun: str) -> str:
+    """'an int', 'a str': messages read as sentences."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

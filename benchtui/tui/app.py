@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -19,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from benchtui.tracker.location import ENV_VAR as DB_ENV_VAR
 from benchtui.tui import keys
 from benchtui.tui.catalog import load_catalog
 from benchtui.tui.config import Config
@@ -68,7 +70,8 @@ class BenchApp(App[None]):
         self.offer_demo = offer_demo and save
         self.demo_in_flight = False
         self.config = config or Config()
-        self.db = db or self.config.database
+        # --db, then $BENCHTUI_DB (as for every headless command), then the config file.
+        self.db = db or os.environ.get(DB_ENV_VAR) or self.config.database
         self.label_for = label_for
         self.save_enabled = save
         self.session: RunSession | None = None
