@@ -227,13 +227,18 @@ def test_markup_in_names_and_messages_is_shown_verbatim(
 
 
 def test_unsaved_run_is_not_a_success(write_suite: Callable[..., Path], suite_dir: Path) -> None:
-    path = write_suite(FAST + '[[operations]]\nname = "a"\ntarget = "faulty_ops:sync_noop"\n')
-    (suite_dir / "text.db").write_text("not a database\n")
-    done = benchtui("run", str(path), "--db", str(suite_dir / "text.db"), "--no-memory", "-q",
-                    cwd=suite_dir)
-    assert done.returncode == 2
+    # The tracker is fine when the run starts (it is checked first) and ruined during it:
+    # the operation itself overwrites the file, so only the save can fail.
+    db = suite_dir / "text.db"
+    (suite_dir / "ruin_ops.py").write_text(
+        "import os\n\ndef ruin():\n"
+        f"    open({str(db)!r}, 'w').write('not a database\\n')\n"
+    )
+    path = write_suite(FAST + '[[operations]]\nname = "a"\ntarget = "ruin_ops:ruin"\n')
+    done = benchtui("run", str(path), "--db", str(db), "--no-memory", "-q", cwd=suite_dir)
+    assert done.returncode == 2, done.stderr
     assert "not saved" in done.stderr
-    assert (suite_dir / "text.db").read_text() == "not a database\n"
+    assert db.read_text() == "not a database\n"
 
 
 def test_cancelled_operations_are_not_kept_for_the_tracker() -> None:
