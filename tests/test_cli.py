@@ -293,3 +293,12 @@ def test_an_unusable_tracker_stops_the_run_before_measuring(
     assert "nothing was measured" in done.stderr and "not a SQLite database" in done.stderr
     assert not out.exists()  # no measuring happened at all
     assert foreign.read_text() == "not a database\n"  # and the file is untouched
+
+
+def test_list_without_paths_shows_the_bundled_suites(tmp_path: Path) -> None:
+    """From any folder (a regular install has no sample_suites/ beside the user), a bare
+    `benchtui list` shows the bundled suite and where it is."""
+    done = benchtui("list", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "agent  (" in done.stdout and "agent.toml)" in done.stdout
+    assert "render_prompt" in done.stdout

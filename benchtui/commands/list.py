@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from benchtui.suite import Operation, discover_suites
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", type=Path, help="suite files or folders of them")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="suite files or folders of them (default: the bundled sample suites, so a "
+        "regular install shows where they are)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -24,7 +31,19 @@ def _amount(op: Operation) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    suites, errors = discover_suites(args.paths)
+    paths = args.paths
+    if not paths:
+        from benchtui.bundled import sample_suites_dir
+
+        bundled = sample_suites_dir()
+        if bundled is None:
+            print(
+                "error: no suite path given and the bundled sample suites were not found",
+                file=sys.stderr,
+            )
+            return 2
+        paths = [bundled]
+    suites, errors = discover_suites(paths)
     if args.json:
         print(
             json.dumps(
@@ -59,5 +78,5 @@ def main(args: argparse.Namespace) -> int:
                 print(f"  {op.name.ljust(width)}  {op.target}  [{details}]")
             print()
         for error in errors:
-            print(f"error: {error}", file=__import__("sys").stderr)
+            print(f"error: {error}", file=sys.stderr)
     return 2 if errors else 0
