@@ -80,7 +80,9 @@ async def watch(supervisor: Supervisor, names: list[str], console: Console) -> N
                 progress.start_task(task)
             done = snapshot.progress if snapshot.progress is not None else 0.0
             if snapshot.result is not None:
-                done = 1.0
+                # A full bar only for a timed phase run through; an error, timeout or crash
+                # keeps the bar where it stopped (its status says why).
+                done = 1.0 if snapshot.complete else done
                 progress.stop_task(task)
             progress.update(task, completed=done, detail=_describe(snapshot))
         progress.refresh()
