@@ -40,7 +40,9 @@ def build_parser(available: dict[str, tuple[str, str]]) -> argparse.ArgumentPars
     parser.add_argument("--version", action="version", version=f"benchtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in available.items():
-        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        command_parser = sub.add_parser(
+            name, prog=f"benchtui {name}", help=help_text, description=help_text
+        )
         importlib.import_module(module_name).configure(command_parser)
     return parser
 
@@ -64,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if first not in COMMANDS and not any(a in ("-h", "--help", "--version") for a in args_list):
         # `benchtui PATH...` opens the TUI on those suites.
         return _launch_tui(args_list)
+    if first not in COMMANDS and any(a in ("-h", "--help") for a in args_list):
+        # `benchtui --theme nord --help` or `benchtui suites/ --help`: help for the TUI form,
+        # which the top-level help describes (the first word is no command).
+        build_parser(_available(None)).print_help()
+        return 0
     parser = build_parser(_available(first))
     args = parser.parse_args(args_list)
     if args.command is None:

@@ -302,3 +302,13 @@ def test_list_without_paths_shows_the_bundled_suites(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "agent  (" in done.stdout and "agent.toml)" in done.stdout
     assert "render_prompt" in done.stdout
+
+
+def test_help_describes_the_tui_and_each_command(tmp_path: Path) -> None:
+    top = benchtui("--help", cwd=tmp_path)
+    assert top.returncode == 0 and "usage: benchtui [--theme NAME] [--db PATH]" in top.stdout
+    # A TUI option's value is no command: help, not "invalid choice".
+    themed = benchtui("--theme", "benchtui-light", "--help", cwd=tmp_path)
+    assert themed.returncode == 0 and "opens the TUI" in themed.stdout
+    run_help = benchtui("run", "--help", cwd=tmp_path)
+    assert run_help.returncode == 0 and run_help.stdout.startswith("usage: benchtui run ")
