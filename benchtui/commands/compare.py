@@ -41,12 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def regression_limit(text: str) -> float:
     """argparse type of ``--fail-on-regression``: a percentage >= 0 as a fraction. Unlike
     the noise threshold it may exceed 100%: "fail when more than twice as slow" is 100%."""
-    value = text.strip().removesuffix("%").strip()
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a percentage: {text!r} (e.g. 5%)") from None
-    if not 0 <= number < float("inf"):
+    number = report.percent_number(text)
+    if number < 0:
         raise argparse.ArgumentTypeError(f"the regression limit must be >= 0%: {text!r}")
     return number / 100.0
 
@@ -101,9 +97,10 @@ async def _compare(args: argparse.Namespace) -> int:
             f"regression: {c.operation} is {c.verdict.change:+.1%} slower in {args.b} "
             f"(CI {report.interval(c.verdict)}), over the {limit * 100:g}% allowed"
         )
-    if comparisons and not any(c.a is not None and c.b is not None for c in comparisons):
+    compared = any(c.a is not None and c.b is not None for c in comparisons)
+    if comparisons and not compared:
         report.note(f"no operation was recorded in both {args.a} and {args.b}: nothing compared")
-    if limit is not None and not any(c.a is not None and c.b is not None for c in comparisons):
+    if limit is not None and not compared:
         # A gate that compared nothing must not pass: a renamed operation or a wrong label
         # would otherwise turn the merge check green for good.
         report.error(NAME, "--fail-on-regression: nothing to gate, no operation in common")

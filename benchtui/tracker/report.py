@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -52,13 +53,22 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def percentage(text: str) -> float:
-    """argparse type: ``5%`` or ``5`` (percent) or ``0.5%`` -> a fraction (0.05, 0.005)."""
+def percent_number(text: str) -> float:
+    """``5%``, ``5`` or ``0.5%`` -> the number of percent (5.0, 0.5); a finite number only.
+    Raises ``argparse.ArgumentTypeError`` otherwise."""
     value = text.strip().removesuffix("%").strip()
     try:
         number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a percentage: {text!r} (e.g. 5%)") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"not a percentage: {text!r} (e.g. 5%)")
+    return number
+
+
+def percentage(text: str) -> float:
+    """argparse type: ``5%`` or ``5`` (percent) or ``0.5%`` -> a fraction (0.05, 0.005)."""
+    number = percent_number(text)
     if not 0 <= number < 100:
         raise argparse.ArgumentTypeError(f"percentage out of range [0, 100): {text!r}")
     return number / 100.0
