@@ -116,30 +116,25 @@ def row_cells(point: TrendPoint, previous: TrendPoint | None = None) -> dict[str
     }
 
 
-class VersionHighlighted(Message):
+class _VersionMessage(Message):
+    """A message about version ``label`` of ``table`` (``control`` for ``@on`` selectors)."""
+
+    def __init__(self, table: VersionTable, label: str) -> None:
+        super().__init__()
+        self.table = table
+        self.label = label
+
+    @property
+    def control(self) -> VersionTable:
+        return self.table
+
+
+class VersionHighlighted(_VersionMessage):
     """The cursor moved to version ``label``."""
 
-    def __init__(self, table: VersionTable, label: str) -> None:
-        super().__init__()
-        self.table = table
-        self.label = label
 
-    @property
-    def control(self) -> VersionTable:
-        return self.table
-
-
-class VersionSelected(Message):
+class VersionSelected(_VersionMessage):
     """Version ``label`` was chosen (enter, or a click on its row)."""
-
-    def __init__(self, table: VersionTable, label: str) -> None:
-        super().__init__()
-        self.table = table
-        self.label = label
-
-    @property
-    def control(self) -> VersionTable:
-        return self.table
 
 
 class VersionTable(ScrollView, can_focus=True):
