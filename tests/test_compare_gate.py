@@ -4,10 +4,9 @@ that compared nothing (no operation in both versions) never passes. Real SQLite,
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from conftest_cli import compare_cli
 
 from benchtui.tracker import Tracker
 from benchtui.tracker.synthetic import synthetic_run
@@ -30,34 +29,24 @@ def _seed(db: Path) -> None:
     asyncio.run(seed())
 
 
-def _compare(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "benchtui", "compare", *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-
-
 def test_limits_above_one_hundred_percent_gate(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite"
     _seed(db)
-    strict = _compare(db, "v1", "v2", "--fail-on-regression", "5%")
+    strict = compare_cli(db, "v1", "v2", "--fail-on-regression", "5%")
     assert strict.returncode == 1, strict.stdout + strict.stderr
     assert "regression: parse" in strict.stderr
-    lenient = _compare(db, "v1", "v2", "--fail-on-regression", "150%")
+    lenient = compare_cli(db, "v1", "v2", "--fail-on-regression", "150%")
     assert lenient.returncode == 0, lenient.stdout + lenient.stderr
-    bad = _compare(db, "v1", "v2", "--fail-on-regression=-3%")
+    bad = compare_cli(db, "v1", "v2", "--fail-on-regression=-3%")
     assert bad.returncode == 2 and ">= 0%" in bad.stderr
 
 
 def test_a_gate_that_compared_nothing_fails(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite"
     _seed(db)
-    gated = _compare(db, "v1", "other", "--fail-on-regression", "5%")
+    gated = compare_cli(db, "v1", "other", "--fail-on-regression", "5%")
     assert gated.returncode == 2, gated.stdout + gated.stderr
     assert "nothing compared" in gated.stderr and "nothing to gate" in gated.stderr
     # Without a gate the same comparison is only a report: it says so and exits 0.
-    plain = _compare(db, "v1", "other")
+    plain = compare_cli(db, "v1", "other")
     assert plain.returncode == 0 and "nothing compared" in plain.stderr

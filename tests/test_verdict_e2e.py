@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from conftest_cli import compare_cli
 
 from benchtui.runner.supervisor import Supervisor
 from benchtui.suite import load_suite
@@ -57,24 +56,14 @@ async def _record(folder: Path, db: Path, versions: list[tuple[str, int]]) -> No
         await tracker.close()
 
 
-def _compare(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "benchtui", "compare", *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-
-
 def test_real_twenty_percent_regression_is_slower_and_gates(tmp_path: Path) -> None:
     (tmp_path / "busy_ops.py").write_text(OPS)
     db = tmp_path / "h.sqlite"
     asyncio.run(_record(tmp_path, db, [("v1", 100), ("v2", 120), ("v3", 100)]))
-    slower = _compare(db, "v1", "v2", "--fail-on-regression", "5%")
+    slower = compare_cli(db, "v1", "v2", "--fail-on-regression", "5%")
     assert slower.returncode == 1, slower.stdout + slower.stderr
     assert "slower" in slower.stdout
-    faster = _compare(db, "v2", "v3", "--fail-on-regression", "5%")
+    faster = compare_cli(db, "v2", "v3", "--fail-on-regression", "5%")
     assert faster.returncode == 0, faster.stdout + faster.stderr
     assert "faster" in faster.stdout
 
